@@ -1,0 +1,582 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Apply applies the batch all-or-nothing: either every operation takes
+// effect and every index is updated, or nothing is written. Batches that fit
+// one Badger transaction commit in it; larger ones are staged under a new
+// generation and made visible by one atomic switch (see doc.go). Once Apply
+// returns without error the batch is durable (unless Options.NoSync).
+func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, error) {
+	res := Result{ByKind: map[Kind]Change{}, ByEdgeType: map[EdgeType]Change{}}
+	if b == nil || len(b.ops) == 0 {
+		return res, ctx.Err()
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.RLock()
+	closed, gen, m := s.closed, s.gen, s.mem
+	s.mu.RUnlock()
+	if closed {
+		return res, ErrClosed
+	}
+	// Only writers change mem, and we hold wmu: reading it unlocked is safe.
+	rtxn := s.db.NewTransaction(false)
+	defer rtxn.Discard()
+	p := &planner{ctx: ctx, txn: rtxn, ks: keyspace{gen.id}, m: m,
+		nodes: map[string]*nodeState{}, edges: map[edgeKey]*edgeState{}, touching: map[string][]edgeKey{}, res: &res}
+	for i := range b.ops {
+		if err := p.op(&b.ops[i]); err != nil {
+			return Result{}, fmt.Errorf("operation %d: %w", i+1, err)
+		}
+	}
+	if err := p.check(); err != nil {
+		return Result{}, err
+	}
+	if err := p.diff(); err != nil {
+		return Result{}, err
+	}
+	if o.DryRun || len(p.writes) == 0 {
+		return res, nil
+	}
+	if err := s.commit(ctx, gen, p); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+type edgeKey struct {
+	t        EdgeType
+	from, to string
+}
+
+func (k edgeKey) String() string { return EdgeID(k.t, k.from, k.to) }
+
+type nodeState struct {
+	new *Node // nil: deleted
+}
+
+type edgeState struct {
+	new *Edge // nil: deleted
+}
+
+// write is one key to set (val != nil or set) or delete.
+type write struct {
+	key, val []byte
+	del      bool
+}
+
+// planner turns a batch into its final state, checks it, and computes the
+// exact key writes and the matching change to mem.
+type planner struct {
+	ctx      context.Context
+	txn      *badger.Txn
+	ks       keyspace
+	m        *mem
+	nodes    map[string]*nodeState
+	edges    map[edgeKey]*edgeState
+	touching map[string][]edgeKey // node id -> edges put in this batch that touch it
+	res      *Result
+
+	writes []write
+	// Changes to mem, applied after the commit.
+	addNodes          []string
+	delNodes          []string
+	addEdges, delEdge []edgeKey
+	textDocs, textLen int64
+}
+
+func (p *planner) nodeExists(id string) bool {
+	if st, ok := p.nodes[id]; ok {
+		return st.new != nil
+	}
+	_, ok := p.m.lookup(id)
+	return ok
+}
+
+func (p *planner) storedEdgeExists(k edgeKey) (bool, error) {
+	_, err := p.txn.Get(p.ks.out(k.t, k.from, k.to))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (p *planner) edgeExists(k edgeKey) (bool, error) {
+	if st, ok := p.edges[k]; ok {
+		return st.new != nil, nil
+	}
+	return p.storedEdgeExists(k)
+}
+
+func (p *planner) op(o *op) error {
+	if err := p.ctx.Err(); err != nil {
+		return err
+	}
+	switch o.kind {
+	case opPutNode:
+		n := o.node
+		if err := n.Validate(); err != nil {
+			return err
+		}
+		p.nodes[n.ID] = &nodeState{new: &n}
+	case opDeleteNode:
+		id := o.node.ID
+		if _, err := KindOf(id); err != nil {
+			return err
+		}
+		if !p.nodeExists(id) {
+			return fmt.Errorf("delete node %s: %w", id, ErrNotFound)
+		}
+		edges, err := p.edgesAt(id)
+		if err != nil {
+			return err
+		}
+		if len(edges) > 0 && !o.cascade {
+			return fmt.Errorf("delete node %s: %w: %d edges (first %s); delete them or cascade", id, ErrHasEdges, len(edges), edges[0])
+		}
+		for _, k := range edges {
+			p.edges[k] = &edgeState{}
+		}
+		p.nodes[id] = &nodeState{}
+	case opPutEdge:
+		e := o.edge
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		k := edgeKey{e.Type, e.From, e.To}
+		p.edges[k] = &edgeState{new: &e}
+		p.touching[e.From] = append(p.touching[e.From], k)
+		p.touching[e.To] = append(p.touching[e.To], k)
+	case opDeleteEdge:
+		k := edgeKey{o.edge.Type, o.edge.From, o.edge.To}
+		ok, err := p.edgeExists(k)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("delete edge %s: %w", k, ErrNotFound)
+		}
+		p.edges[k] = &edgeState{}
+	}
+	return nil
+}
+
+// edgesAt lists the edges touching id in the state built so far.
+func (p *planner) edgesAt(id string) ([]edgeKey, error) {
+	var out []edgeKey
+	seen := map[edgeKey]bool{}
+	add := func(k edgeKey) {
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		if st, ok := p.edges[k]; ok && st.new == nil {
+			return
+		}
+		out = append(out, k)
+	}
+	if i, ok := p.m.lookup(id); ok {
+		for _, a := range p.m.out[i] {
+			add(edgeKey{p.m.types[a.typ], id, p.m.ids[a.node]})
+		}
+		for _, a := range p.m.in[i] {
+			add(edgeKey{p.m.types[a.typ], p.m.ids[a.node], id})
+		}
+	}
+	for _, k := range p.touching[id] {
+		add(k)
+	}
+	return out, nil
+}
+
+// check verifies the final state: every edge's endpoints exist.
+func (p *planner) check() error {
+	for _, k := range sortedEdgeKeys(p.edges) {
+		if p.edges[k].new == nil {
+			continue
+		}
+		for _, id := range []string{k.from, k.to} {
+			if !p.nodeExists(id) {
+				return fmt.Errorf("%w: edge %s: node %s does not exist", ErrInvalid, k, id)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedEdgeKeys(m map[edgeKey]*edgeState) []edgeKey {
+	ks := slices.Collect(maps.Keys(m))
+	slices.SortFunc(ks, func(a, b edgeKey) int {
+		if c := compareStr(a.from, b.from); c != 0 {
+			return c
+		}
+		if c := compareStr(string(a.t), string(b.t)); c != 0 {
+			return c
+		}
+		return compareStr(a.to, b.to)
+	})
+	return ks
+}
+
+func compareStr(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (p *planner) set(k, v []byte) { p.writes = append(p.writes, write{key: k, val: v}) }
+func (p *planner) del(k []byte)    { p.writes = append(p.writes, write{key: k, del: true}) }
+
+// diff compares the final state with the stored one and records the writes.
+func (p *planner) diff() error {
+	ids := slices.Sorted(maps.Keys(p.nodes))
+	for i, id := range ids {
+		if i%1024 == 0 {
+			if err := p.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := p.diffNode(id, p.nodes[id].new); err != nil {
+			return err
+		}
+	}
+	for i, k := range sortedEdgeKeys(p.edges) {
+		if i%1024 == 0 {
+			if err := p.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := p.diffEdge(k, p.edges[k].new); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *planner) oldNode(id string) (*Node, []byte, error) {
+	item, err := p.txn.Get(p.ks.node(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read node %s: %w", id, err)
+	}
+	raw, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read node %s: %w", id, err)
+	}
+	n := new(Node)
+	if err := decodeNode(raw, n); err != nil {
+		return nil, nil, fmt.Errorf("node %s: %w", id, err)
+	}
+	return n, raw, nil
+}
+
+func (p *planner) diffNode(id string, n *Node) error {
+	old, oldRaw, err := p.oldNode(id)
+	if err != nil {
+		return err
+	}
+	kind, _ := KindOf(id)
+	ch := p.res.ByKind[kind]
+	defer func() { p.res.ByKind[kind] = ch }()
+	if n == nil {
+		if old == nil {
+			return nil // created and deleted within the batch
+		}
+		p.del(p.ks.node(id))
+		p.indexNode(old, nil)
+		p.delNodes = append(p.delNodes, id)
+		p.res.NodesDeleted++
+		ch.Deleted++
+		return nil
+	}
+	raw, err := encodeNode(n)
+	if err != nil {
+		return err
+	}
+	if old != nil && bytes.Equal(raw, oldRaw) {
+		return nil
+	}
+	p.set(p.ks.node(id), raw)
+	p.indexNode(old, n)
+	if old == nil {
+		p.addNodes = append(p.addNodes, id)
+		p.res.NodesCreated++
+		ch.Created++
+	} else {
+		p.res.NodesUpdated++
+		ch.Updated++
+	}
+	return nil
+}
+
+// indexNode records the secondary-index writes for a node going from old
+// to n (either may be nil).
+func (p *planner) indexNode(old, n *Node) {
+	isStance := func(x *Node) bool { return x != nil && x.Kind == KindStance }
+	// Position index.
+	if isStance(old) && (!isStance(n) || n.Position != old.Position) {
+		p.del(p.ks.pos(old.Position, old.ID))
+	}
+	if isStance(n) && (!isStance(old) || n.Position != old.Position) {
+		p.set(p.ks.pos(n.Position, n.ID), nil)
+	}
+	// Date index.
+	dated := func(x *Node) bool { return isStance(x) && !x.StatedAt.IsZero() }
+	if dated(old) && (!dated(n) || n.StatedAt != old.StatedAt) {
+		p.del(p.ks.date(old.StatedAt, old.ID))
+	}
+	if dated(n) && (!dated(old) || n.StatedAt != old.StatedAt) {
+		p.set(p.ks.date(n.StatedAt, n.ID), nil)
+	}
+	// Full-text postings.
+	var oldTF, newTF map[string]uint32
+	var oldLen, newLen uint32
+	if old != nil {
+		oldTF, oldLen = nodeTerms(old)
+	}
+	if n != nil {
+		newTF, newLen = nodeTerms(n)
+	}
+	if oldLen == newLen && maps.Equal(oldTF, newTF) {
+		return
+	}
+	id := idOf(old, n)
+	for _, t := range slices.Sorted(maps.Keys(oldTF)) {
+		if _, ok := newTF[t]; !ok {
+			p.del(p.ks.term(t, id))
+		}
+	}
+	for _, t := range slices.Sorted(maps.Keys(newTF)) {
+		p.set(p.ks.term(t, id), postingValue(newTF[t], newLen))
+	}
+	if oldLen > 0 {
+		p.textDocs--
+		p.textLen -= int64(oldLen)
+	}
+	if newLen > 0 {
+		p.textDocs++
+		p.textLen += int64(newLen)
+		p.set(p.ks.textLen(id), binary.BigEndian.AppendUint32(nil, newLen))
+	} else if oldLen > 0 {
+		p.del(p.ks.textLen(id))
+	}
+}
+
+func idOf(a, b *Node) string {
+	if a != nil {
+		return a.ID
+	}
+	return b.ID
+}
+
+func postingValue(tf, length uint32) []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(make([]byte, 0, 8), tf), length)
+}
+
+func (p *planner) diffEdge(k edgeKey, e *Edge) error {
+	var oldRaw []byte
+	item, err := p.txn.Get(p.ks.out(k.t, k.from, k.to))
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+	case err != nil:
+		return fmt.Errorf("read edge %s: %w", k, err)
+	default:
+		if oldRaw, err = item.ValueCopy(nil); err != nil {
+			return fmt.Errorf("read edge %s: %w", k, err)
+		}
+	}
+	exists := oldRaw != nil
+	ch := p.res.ByEdgeType[k.t]
+	defer func() { p.res.ByEdgeType[k.t] = ch }()
+	if e == nil {
+		if !exists {
+			return nil
+		}
+		p.del(p.ks.out(k.t, k.from, k.to))
+		p.del(p.ks.in(k.t, k.from, k.to))
+		p.delEdge = append(p.delEdge, k)
+		p.res.EdgesDeleted++
+		ch.Deleted++
+		return nil
+	}
+	raw := encodeEdge(e)
+	if exists && bytes.Equal(raw, oldRaw) {
+		return nil
+	}
+	p.set(p.ks.out(k.t, k.from, k.to), raw)
+	if !exists {
+		p.set(p.ks.in(k.t, k.from, k.to), nil)
+		p.addEdges = append(p.addEdges, k)
+		p.res.EdgesCreated++
+		ch.Created++
+	} else {
+		p.res.EdgesUpdated++
+		ch.Updated++
+	}
+	return nil
+}
+
+// commit writes the planned keys. A batch that fits one transaction is
+// committed in it; a larger one is staged under a new generation.
+func (s *Store) commit(ctx context.Context, gen *generation, p *planner) error {
+	txn := s.db.NewTransaction(true)
+	defer txn.Discard()
+	for _, w := range p.writes {
+		var err error
+		if w.del {
+			err = txn.Delete(w.key)
+		} else {
+			err = txn.Set(w.key, w.val)
+		}
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			txn.Discard()
+			return s.commitStaged(ctx, gen, p)
+		}
+		if err != nil {
+			return fmt.Errorf("stage write: %w", err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := txn.Commit(); err != nil {
+		return fmt.Errorf("commit batch: %w", err)
+	}
+	s.applyMem(p)
+	return nil
+}
+
+// commitStaged copies the live generation with the batch applied into a new
+// generation, in as many Badger transactions as it takes, then switches the
+// generation pointer in one small transaction. A crash before the switch
+// leaves the old generation live and the partial new one is dropped at the
+// next Open; a crash after it leaves the new one live.
+func (s *Store) commitStaged(ctx context.Context, gen *generation, p *planner) error {
+	next := gen.id + 1
+	if next == 0 {
+		return fmt.Errorf("%w: generation counter exhausted", ErrCorrupt)
+	}
+	nk := genPrefix(next)
+	rekey := func(k []byte) []byte { return append(append(make([]byte, 0, len(k)), nk...), k[4:]...) }
+	touched := make(map[string]bool, len(p.writes))
+	for _, w := range p.writes {
+		touched[string(w.key[4:])] = true
+	}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	abort := func(err error) error {
+		wb.Cancel()
+		if derr := s.db.DropPrefix(nk); derr != nil {
+			s.log.Error().Err(derr).Uint32("generation", next).Msg("drop staged generation")
+		}
+		return err
+	}
+	// Copy what the batch does not touch.
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: genPrefix(gen.id), PrefetchValues: true, PrefetchSize: 256})
+		defer it.Close()
+		i := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if i++; i%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			k := it.Item().Key()
+			if touched[string(k[4:])] {
+				continue
+			}
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if err := wb.Set(rekey(k), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return abort(fmt.Errorf("stage batch: copy live data: %w", err))
+	}
+	for i, w := range p.writes {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return abort(err)
+			}
+		}
+		if w.del {
+			continue
+		}
+		if err := wb.Set(rekey(w.key), w.val); err != nil {
+			return abort(fmt.Errorf("stage batch: %w", err))
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return abort(fmt.Errorf("stage batch: flush: %w", err))
+	}
+	s.mu.Lock()
+	err = s.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(metaKeyGen, binary.BigEndian.AppendUint32(nil, next))
+	})
+	if err != nil {
+		s.mu.Unlock()
+		return abort(fmt.Errorf("switch generation: %w", err))
+	}
+	old := s.gen
+	s.gen = &generation{id: next}
+	s.applyMem(p)
+	s.mu.Unlock()
+	s.log.Info().Uint32("generation", next).Int("writes", len(p.writes)).Msg("staged batch committed")
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		old.readers.Wait()
+		if err := s.db.DropPrefix(genPrefix(old.id)); err != nil {
+			s.log.Error().Err(err).Uint32("generation", old.id).Msg("drop old generation; it is dropped at the next open")
+		}
+	}()
+	return nil
+}
+
+// applyMem makes mem match the committed batch. Callers hold s.mu.
+func (s *Store) applyMem(p *planner) {
+	m := s.mem
+	for _, id := range p.addNodes {
+		k, _ := KindOf(id)
+		m.addNode(id, k)
+	}
+	es := m.newEdgeSet()
+	for _, k := range p.delEdge {
+		fi, _ := m.lookup(k.from)
+		ti, _ := m.lookup(k.to)
+		es.del(k.t, fi, ti)
+	}
+	for _, k := range p.addEdges {
+		fi, _ := m.lookup(k.from)
+		ti, _ := m.lookup(k.to)
+		es.put(k.t, fi, ti)
+	}
+	es.flush()
+	for _, id := range p.delNodes {
+		m.removeNode(id)
+	}
+	m.textDocs = uint64(int64(m.textDocs) + p.textDocs)
+	m.textLen = uint64(int64(m.textLen) + p.textLen)
+}

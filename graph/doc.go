@@ -1,0 +1,83 @@
+// Package graph is stancegraph's property graph: nodes (people,
+// organizations, topics, stances, documents, events, initiatives) and typed
+// edges between them, stored in an embedded Badger database.
+//
+// # Data model
+//
+// A Node has a stable id "kind/slug" (person/olaf-scholz, org/eu,
+// topic/ai-regulation, stance/..., doc/..., event/..., initiative/...), a
+// name, aliases, kind-specific typed fields (a stance's position -1..+1,
+// confidence, quotes with translations and statedAt; a topic's scale; an
+// initiative's amount; ...), sources (document id, quote, locator) and an
+// origin (the seed file or "mutation" that wrote it). Relations are edges,
+// never fields: a stance's holder is its HELD_BY edge, its topic its
+// ON_TOPIC edge, a topic's parent its SUBTOPIC_OF edge. An Edge is
+// identified by (type, from, to); writing it again updates its role,
+// validity dates, sources and origin. Each edge type admits certain
+// endpoint kinds (see edgeRules in model.go). Dates may be partial
+// (2025, 2025-02, 2025-02-11) and order year, month, day.
+//
+// # Key layout
+//
+// Every key starts with a 4-byte big-endian generation number. Generation 0
+// holds metadata; the live data sits under one generation g >= 1, named by
+// the meta key. After the generation comes a family byte and the fields,
+// each string encoded so that 0x00 becomes 0x00 0xff and the string ends
+// with 0x00 0x01: fields cannot run into each other, ("ab","c") and
+// ("a","bc") give different keys, and byte order is field order (keys.go is
+// the only file that builds keys; FuzzKeyEncoding proves both properties).
+//
+//	g0 'm' "gen"                    -> live generation (u32)
+//	g  'n' id                       -> node (version byte + JSON)
+//	g  'o' from type to             -> edge (version byte + binary fields)
+//	g  'i' to type from             -> empty: the in-edge index
+//	g  'p' position(f64, sortable) id -> empty: stances by position
+//	g  'd' statedAt(u32) id         -> empty: dated stances by date
+//	g  't' term id                  -> term frequency and node length (u32, u32)
+//	g  'l' id                       -> node text length (u32), for BM25
+//
+// Nodes of one kind are a prefix of the 'n' family, so listing a kind in
+// id order is one prefix scan. The 'o' and 'i' families give a node's
+// edges by direction and type with one prefix scan each.
+//
+// # Memory
+//
+// Traversals do not read Badger edge by edge: the whole topology (every id
+// with its kind, every edge as an 8-byte entry in both endpoints'
+// adjacency lists, sorted by type and neighbour id) is kept in memory,
+// rebuilt from the keys at Open and changed by Apply in the same critical
+// section that commits the batch. Values (names, quotes, roles) stay in
+// Badger. A 1M-edge graph needs about 16 MB of adjacency. Badger itself is
+// sized for a small server by default: 16 MB memtables (3), a 32 MB block
+// cache, a 16 MB index cache, 128 MB value-log files; Options overrides
+// them. The value log is garbage-collected every 10 minutes.
+//
+// # Transactions
+//
+// Every exported read runs on one Badger snapshot; readers that use the
+// in-memory topology hold a read lock that writers take only to make a
+// commit visible, so topology and snapshot always agree. Writes go through
+// Apply, one Batch at a time (writers are serialized), all-or-nothing:
+//
+//   - Apply first folds the batch into its final state, checks it (every
+//     edge's endpoints exist and have kinds its type allows; a node with
+//     edges is deleted only with cascade), and computes the exact key
+//     writes, including every secondary index change and skipping writes
+//     that would not change a stored value. Nothing is written if any check
+//     fails.
+//   - A batch that fits one Badger transaction (about 15% of a memtable)
+//     commits in it.
+//   - A larger batch is staged: the live generation is copied, with the
+//     batch applied, under generation g+1 using as many transactions as it
+//     takes; then one small transaction switches the meta key to g+1, and
+//     g is dropped once its last reader is done. A crash before the switch
+//     leaves g live and the partial g+1 is dropped at the next Open; a crash
+//     after it leaves g+1 live and g is dropped at the next Open. Staging
+//     costs a copy of the live data, so it is meant for big seeds; it is
+//     free on an empty store.
+//
+// With the default Options every commit is fsynced before Apply returns,
+// so an acknowledged batch survives kill -9 and power loss
+// (TestCrashKeepsAcknowledgedBatches kills a writer at random moments).
+// Verify rebuilds every index from the primary data and compares.
+package graph

@@ -1,0 +1,293 @@
+package graph_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stancegraph/stancegraph/graph"
+)
+
+func TestReopen(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpenDir(t, dir, graph.Options{})
+	mustApply(t, s, fixture())
+	want := dump(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != graph.ErrClosed {
+		t.Fatalf("second close: %v", err)
+	}
+	if _, err := s.Node(context.Background(), "person/jd-vance"); err != graph.ErrClosed {
+		t.Fatalf("read after close: %v", err)
+	}
+	s = mustOpenDir(t, dir, graph.Options{})
+	defer s.Close()
+	if got := dump(t, s); got != want {
+		t.Fatal("reopened store differs")
+	}
+	mustVerify(t, s)
+	if hits, _ := s.Search(context.Background(), "antonio", graph.SearchOptions{}); len(hits) != 1 {
+		t.Fatalf("search after reopen: %v", hitIDs(hits))
+	}
+}
+
+// bigBatch builds n stances held by people, on one topic; with offset it
+// names different stances.
+func bigBatch(n, offset int) *graph.Batch {
+	b := &graph.Batch{}
+	b.PutNode(graph.Node{ID: "topic/big", Name: "Big topic", Scale: &graph.Scale{Negative: "no", Positive: "yes"}})
+	for i := offset; i < offset+n; i++ {
+		st := fmt.Sprintf("stance/s%06d", i)
+		p := fmt.Sprintf("person/p%04d", i%500)
+		b.PutNode(graph.Node{ID: p, Name: "Person " + strconv.Itoa(i%500)})
+		b.PutNode(graph.Node{ID: st, Name: "Stance on regulation " + strconv.Itoa(i), Position: float64(i%21)/10 - 1, Confidence: 1})
+		b.PutEdge(graph.Edge{Type: graph.HeldBy, From: st, To: p})
+		b.PutEdge(graph.Edge{Type: graph.OnTopic, From: st, To: "topic/big"})
+	}
+	return b
+}
+
+// TestStagedBatch forces batches past Badger's transaction limit (a small
+// memtable makes the limit small) and checks that the staged path gives
+// exactly the state that small batches give.
+func TestStagedBatch(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	small := graph.Options{MemTableSize: 1 << 20}
+	staged := mustOpenDir(t, dir, small)
+	plain := mustOpen(t)
+	mustApply(t, staged, fixture())
+	mustApply(t, plain, fixture())
+
+	// A batch of 8,000 edges on top of existing data, with updates and a
+	// cascading delete of existing nodes.
+	b := bigBatch(4000, 0)
+	b.PutNode(graph.Node{ID: "person/jd-vance", Name: "JD Vance"})
+	b.DeleteNode("person/olaf-scholz", true)
+	r, err := staged.Apply(ctx, b, graph.ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.EdgesCreated != 8000 || r.NodesUpdated != 1 || r.NodesDeleted != 1 {
+		t.Fatalf("staged result %+v", r)
+	}
+	mustApply(t, plain, bigBatch(4000, 0))
+	b = &graph.Batch{}
+	b.PutNode(graph.Node{ID: "person/jd-vance", Name: "JD Vance"})
+	b.DeleteNode("person/olaf-scholz", true)
+	mustApply(t, plain, b)
+	want := dump(t, plain)
+	if got := dump(t, staged); got != want {
+		t.Fatal("staged batch gave a different state than small batches")
+	}
+	mustVerify(t, staged)
+
+	// Re-applying the same big batch changes nothing.
+	if r := mustApply(t, staged, bigBatch(4000, 0)); r.Changed() {
+		t.Fatalf("re-apply changed %+v", r)
+	}
+	// A big batch that fails at its end writes nothing.
+	b = bigBatch(4000, 4000)
+	b.PutEdge(graph.Edge{Type: graph.HeldBy, From: "stance/s000001", To: "person/nobody"})
+	if _, err := staged.Apply(ctx, b, graph.ApplyOptions{}); err == nil {
+		t.Fatal("bad big batch applied")
+	}
+	// A big batch cancelled while staging writes nothing either.
+	cctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+	defer cancel()
+	time.Sleep(2 * time.Millisecond)
+	staged.Apply(cctx, bigBatch(4000, 8000), graph.ApplyOptions{})
+	if got := dump(t, staged); got != want {
+		t.Fatal("failed big batches changed the store")
+	}
+	if err := staged.Close(); err != nil {
+		t.Fatal(err)
+	}
+	staged = mustOpenDir(t, dir, small)
+	defer staged.Close()
+	if got := dump(t, staged); got != want {
+		t.Fatal("reopened staged store differs")
+	}
+	mustVerify(t, staged)
+}
+
+func TestBackupRestore(t *testing.T) {
+	ctx := context.Background()
+	src := mustOpen(t)
+	mustApply(t, src, fixture())
+	mustApply(t, src, bigBatch(300, 0))
+	var buf bytes.Buffer
+	if err := src.Backup(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	dst := mustOpen(t)
+	b := &graph.Batch{}
+	b.PutNode(graph.Node{ID: "person/replaced", Name: "Gone after restore"})
+	mustApply(t, dst, b)
+	if err := dst.Restore(ctx, bytes.NewReader(buf.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	if dump(t, dst) != dump(t, src) {
+		t.Fatal("restored store differs")
+	}
+	mustVerify(t, dst)
+	c1, _ := src.Counts(ctx)
+	c2, _ := dst.Counts(ctx)
+	if fmt.Sprint(c1) != fmt.Sprint(c2) {
+		t.Fatalf("counts %v vs %v", c1, c2)
+	}
+	if err := dst.Restore(ctx, strings.NewReader("not a backup")); err == nil {
+		t.Fatal("garbage restored")
+	}
+}
+
+// The crash test: a child process applies numbered batches and prints
+// "ack N" after each returns; the parent kills it with SIGKILL at a random
+// moment, reopens the store, and checks that every acknowledged batch is
+// there whole and no batch is there in part.
+
+const crashChildEnv = "STANCEGRAPH_CRASH_CHILD_DIR"
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(crashChildEnv); dir != "" {
+		crashChild(dir)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func crashChild(dir string) {
+	s, err := graph.Open(dir, graph.Options{MemTableSize: 1 << 20})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	start := 0
+	if c, err := s.Counts(ctx); err == nil {
+		start = c.ByKind[graph.KindEvent]
+	}
+	for i := start; ; i++ {
+		b := crashBatch(i)
+		if _, err := s.Apply(ctx, b, graph.ApplyOptions{}); err != nil {
+			fmt.Println("apply:", err)
+			os.Exit(3)
+		}
+		fmt.Printf("ack %d\n", i)
+	}
+}
+
+func stancesInCrashBatch(i int) int {
+	if i%5 == 4 {
+		return 2500
+	}
+	return 20
+}
+
+// crashBatch i holds an event e<i> and i%5==4 ? 2,500 : 20 stances each
+// with two edges; the big ones exceed one transaction.
+func crashBatch(i int) *graph.Batch {
+	n := stancesInCrashBatch(i)
+	b := &graph.Batch{}
+	ev := fmt.Sprintf("event/e%d", i)
+	b.PutNode(graph.Node{ID: ev, Name: "Event " + strconv.Itoa(i)})
+	b.PutNode(graph.Node{ID: "person/holder", Name: "Holder"})
+	for j := range n {
+		st := fmt.Sprintf("stance/b%d-%d", i, j)
+		b.PutNode(graph.Node{ID: st, Name: "Stance", Position: 0.5})
+		b.PutEdge(graph.Edge{Type: graph.HeldBy, From: st, To: "person/holder"})
+		b.PutEdge(graph.Edge{Type: graph.StatedAt, From: st, To: ev})
+	}
+	return b
+}
+
+func TestCrashKeepsAcknowledgedBatches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test skipped in -short mode")
+	}
+	rounds := 3
+	if v, err := strconv.Atoi(os.Getenv("STANCEGRAPH_CRASH_ROUNDS")); err == nil {
+		rounds = v
+	}
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	acked := -1
+	for round := range rounds {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.After(time.Duration(200+rng.IntN(800)) * time.Millisecond)
+		lines := make(chan string)
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+	read:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break read
+				}
+				if n, found := strings.CutPrefix(l, "ack "); found {
+					acked, _ = strconv.Atoi(n)
+				} else {
+					t.Fatalf("child: %s", l)
+				}
+			case <-deadline:
+				cmd.Process.Kill()
+				break read
+			}
+		}
+		cmd.Process.Kill()
+		for range lines { // drain what the child printed before dying
+		}
+		cmd.Wait()
+
+		s := mustOpenDir(t, dir, graph.Options{MemTableSize: 1 << 20})
+		ctx := context.Background()
+		c, err := s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := c.ByKind[graph.KindEvent]
+		if events < acked+1 {
+			t.Fatalf("round %d: %d batches acknowledged, only %d present", round, acked+1, events)
+		}
+		for i := range events {
+			ev := fmt.Sprintf("event/e%d", i)
+			got, err := s.Edges(ctx, ev, graph.In, nil, graph.Date{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := stancesInCrashBatch(i); len(got) != want {
+				t.Fatalf("round %d: batch %d has %d of its %d stances", round, i, len(got), want)
+			}
+		}
+		if _, err := s.Node(ctx, fmt.Sprintf("event/e%d", events)); err == nil {
+			t.Fatalf("round %d: a half batch is visible", round)
+		}
+		mustVerify(t, s)
+		t.Logf("round %d: killed after %d acknowledged batches; %d present, store consistent", round, acked+1, events)
+		s.Close()
+	}
+}

@@ -1,0 +1,26 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors returned by the store, wrapped with context. Test them with errors.Is.
+var (
+	// ErrNotFound means a node or edge does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid means the input breaks a rule of the model: a malformed
+	// id, a value out of range, an edge whose endpoints are missing or of
+	// the wrong kind. Nothing was written.
+	ErrInvalid = errors.New("invalid")
+	// ErrHasEdges means a node still has edges and cascading was not asked for.
+	ErrHasEdges = errors.New("node has edges")
+	// ErrClosed means the store has been closed.
+	ErrClosed = errors.New("store closed")
+	// ErrCorrupt means the stored data breaks an invariant of the store.
+	ErrCorrupt = errors.New("corrupt store")
+)
+
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}

@@ -1,0 +1,235 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Backup writes a full, consistent backup of the store to w in Badger's
+// backup format. Writers are not blocked while it runs.
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+	return s.read(ctx, false, func(*view) error {
+		if _, err := s.db.Backup(ctxWriter{ctx, w}, 0); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("backup: %w", err)
+		}
+		return nil
+	})
+}
+
+// ctxWriter fails writes once the context is done, which stops a backup
+// stream.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// Restore replaces the store's content with a backup written by Backup and
+// checks it. Readers and writers wait while it runs. If the backup is
+// unreadable, the store is left empty or partly loaded and the error says
+// so; restore again from a good backup.
+func (s *Store) Restore(ctx context.Context, r io.Reader) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.gen.readers.Wait()
+	if err := s.db.DropAll(); err != nil {
+		return fmt.Errorf("restore: clear database: %w", err)
+	}
+	if err := s.db.Load(&frameChecker{r: r}, 256); err != nil {
+		return fmt.Errorf("restore: load backup (the store may be partly loaded; restore again): %w", err)
+	}
+	if err := s.load(); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	return nil
+}
+
+// Verify rebuilds every secondary index (edge in-keys, stance position and
+// date indexes, full-text postings and lengths) and the in-memory topology
+// from the primary data (node and edge out-keys), and reports any
+// difference, wrapped in ErrCorrupt.
+func (s *Store) Verify(ctx context.Context) error {
+	return s.read(ctx, true, func(v *view) error {
+		want := map[string][]byte{} // expected index key -> value
+		var problems []string
+		report := func(format string, args ...any) {
+			if len(problems) < 20 {
+				problems = append(problems, fmt.Sprintf(format, args...))
+			}
+		}
+		p := &planner{ks: v.ks}
+		var byKind [len(kindNames)]int
+		nodes := map[string]bool{}
+		var textDocs, textLen uint64
+		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famNode), PrefetchValues: true})
+		for it.Rewind(); it.Valid(); it.Next() {
+			id, err := v.ks.parseNode(it.Item().Key())
+			if err != nil {
+				it.Close()
+				return fmt.Errorf("%w: node key: %v", ErrCorrupt, err)
+			}
+			n := new(Node)
+			if err := it.Item().Value(func(b []byte) error { return decodeNode(b, n) }); err != nil {
+				it.Close()
+				return err
+			}
+			if n.ID != id {
+				report("node key %s holds node %s", id, n.ID)
+			}
+			nodes[id] = true
+			byKind[n.Kind]++
+			p.indexNode(nil, n)
+		}
+		it.Close()
+		for _, w := range p.writes {
+			want[string(w.key)] = w.val
+		}
+		textDocs, textLen = uint64(p.textDocs), uint64(p.textLen)
+
+		edges := map[edgeKey]bool{}
+		if err := scanKeys(v.txn, v.ks.prefix(famOut), func(k []byte) error {
+			t, from, to, err := v.ks.parseEdge(k, famOut)
+			if err != nil {
+				return fmt.Errorf("%w: edge key: %v", ErrCorrupt, err)
+			}
+			if !nodes[from] || !nodes[to] {
+				report("edge %s has a missing endpoint", EdgeID(t, from, to))
+			}
+			edges[edgeKey{t, from, to}] = true
+			want[string(v.ks.in(t, from, to))] = nil
+			return nil
+		}); err != nil {
+			return err
+		}
+
+		// Every stored index key must be expected, with its value.
+		for _, fam := range []byte{famIn, famPos, famDate, famTerm, famTextLen} {
+			it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam), PrefetchValues: true})
+			for it.Rewind(); it.Valid(); it.Next() {
+				if err := ctx.Err(); err != nil {
+					it.Close()
+					return err
+				}
+				k := string(it.Item().Key())
+				val, err := it.Item().ValueCopy(nil)
+				if err != nil {
+					it.Close()
+					return err
+				}
+				exp, ok := want[k]
+				switch {
+				case !ok:
+					report("unexpected index key %q", k)
+				case !bytes.Equal(exp, val):
+					report("index key %q has value %x, want %x", k, val, exp)
+				}
+				delete(want, k)
+			}
+			it.Close()
+		}
+		for _, k := range slices.Sorted(maps.Keys(want)) {
+			report("missing index key %q", k)
+		}
+
+		// The in-memory topology must match.
+		m := v.mem
+		for _, k := range Kinds() {
+			if m.byKind[k] != byKind[k] {
+				report("memory counts %d %s nodes, the store holds %d", m.byKind[k], k, byKind[k])
+			}
+		}
+		if len(m.index) != len(nodes) {
+			report("memory knows %d nodes, the store holds %d", len(m.index), len(nodes))
+		}
+		memEdges := 0
+		for u, list := range m.out {
+			for _, a := range list {
+				memEdges++
+				if !edges[edgeKey{m.types[a.typ], m.ids[u], m.ids[a.node]}] {
+					report("memory has edge %s that the store lacks", EdgeID(m.types[a.typ], m.ids[u], m.ids[a.node]))
+				}
+			}
+		}
+		inEdges := 0
+		for _, list := range m.in {
+			inEdges += len(list)
+		}
+		if memEdges != len(edges) || inEdges != len(edges) || m.edges != len(edges) {
+			report("memory has %d out and %d in entries and counts %d edges; the store holds %d", memEdges, inEdges, m.edges, len(edges))
+		}
+		for u, list := range m.out {
+			if !slices.IsSortedFunc(list, m.adjCmp) || !slices.IsSortedFunc(m.in[u], m.adjCmp) {
+				report("adjacency of %s is out of order", m.ids[u])
+			}
+		}
+		if m.textDocs != textDocs || m.textLen != textLen {
+			report("memory text statistics %d/%d, want %d/%d", m.textDocs, m.textLen, textDocs, textLen)
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("%w: %s", ErrCorrupt, strings.Join(problems, "; "))
+		}
+		return nil
+	})
+}
+
+// maxBackupFrame bounds one frame of a backup stream. Badger's Load trusts
+// the length prefix of each frame and allocates it, so a damaged or hostile
+// stream could crash the process; frameChecker refuses such a frame first.
+const maxBackupFrame = 256 << 20
+
+// frameChecker passes a backup stream through while checking its framing:
+// a little-endian uint64 length, then that many bytes, repeated.
+type frameChecker struct {
+	r      io.Reader
+	header [8]byte
+	inHdr  int    // header bytes seen of the current frame
+	left   uint64 // body bytes still to pass
+}
+
+func (f *frameChecker) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	for i := 0; i < n; {
+		if f.left > 0 {
+			step := min(uint64(n-i), f.left)
+			f.left -= step
+			i += int(step)
+			continue
+		}
+		f.header[f.inHdr] = p[i]
+		f.inHdr++
+		i++
+		if f.inHdr == 8 {
+			f.inHdr = 0
+			f.left = binary.LittleEndian.Uint64(f.header[:])
+			if f.left > maxBackupFrame {
+				return 0, fmt.Errorf("%w: not a stancegraph backup (frame of %d bytes)", ErrInvalid, f.left)
+			}
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,625 @@
+package graph
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/rs/zerolog"
+)
+
+// Options configures a Store. The zero value opens a durable on-disk store
+// tuned for a small server.
+type Options struct {
+	// InMemory keeps everything in memory; dir is ignored. For tests.
+	InMemory bool
+	// Logger receives the store's own logs and Badger's warnings and
+	// errors. The zero Logger discards them.
+	Logger zerolog.Logger
+	// NoSync skips the fsync on commit: faster, but a machine crash may
+	// lose the last writes (a process crash does not).
+	NoSync bool
+	// MemTableSize, BlockCacheSize and IndexCacheSize size Badger's caches
+	// in bytes; 0 picks the small-server defaults documented in doc.go.
+	MemTableSize   int64
+	BlockCacheSize int64
+	IndexCacheSize int64
+	// GCInterval is how often the value log is garbage-collected; 0 means
+	// every 10 minutes, a negative value never.
+	GCInterval time.Duration
+}
+
+// Small-server defaults (see doc.go).
+const (
+	defaultMemTableSize   = 16 << 20
+	defaultBlockCacheSize = 32 << 20
+	defaultIndexCacheSize = 16 << 20
+	defaultVlogFileSize   = 128 << 20
+	defaultGCInterval     = 10 * time.Minute
+)
+
+// Store is the property graph on an embedded Badger database. It is safe
+// for concurrent use: writers are serialized, readers see a consistent
+// snapshot.
+type Store struct {
+	db  *badger.DB
+	log zerolog.Logger
+
+	wmu sync.Mutex // serializes Apply, Restore and Close
+
+	mu     sync.RWMutex // guards the fields below; held for writing while a commit becomes visible
+	gen    *generation
+	mem    *mem
+	closed bool
+
+	stop chan struct{}
+	bg   sync.WaitGroup // background goroutines: value-log GC, dropping old generations
+}
+
+// generation is one complete copy of the data under a key prefix. Readers
+// register with it so that an old generation is dropped only after its last
+// reader is done.
+type generation struct {
+	id      uint32
+	readers sync.WaitGroup
+}
+
+// Open opens (or creates) the store in dir.
+func Open(dir string, opts Options) (*Store, error) {
+	memtable := orDefault(opts.MemTableSize, defaultMemTableSize)
+	// Badger refuses a value threshold above its largest batch (15% of a
+	// memtable); values above the threshold go to the value log.
+	threshold := min(int64(1<<20), memtable*15/100/2)
+	bo := badger.DefaultOptions(dir).
+		WithInMemory(opts.InMemory).
+		WithLogger(badgerLogger{opts.Logger}).
+		WithSyncWrites(!opts.NoSync).
+		WithMemTableSize(memtable).
+		WithValueThreshold(threshold).
+		WithBlockCacheSize(orDefault(opts.BlockCacheSize, defaultBlockCacheSize)).
+		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
+		WithValueLogFileSize(defaultVlogFileSize).
+		WithNumMemtables(3).
+		WithNumCompactors(2).
+		WithMetricsEnabled(false)
+	if opts.InMemory {
+		bo.Dir, bo.ValueDir = "", ""
+	}
+	db, err := badger.Open(bo)
+	if err != nil {
+		return nil, fmt.Errorf("open badger database in %q: %w", dir, err)
+	}
+	s := &Store{db: db, log: opts.Logger, stop: make(chan struct{})}
+	if err := s.load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if interval := opts.GCInterval; interval >= 0 && !opts.InMemory {
+		if interval == 0 {
+			interval = defaultGCInterval
+		}
+		s.bg.Add(1)
+		go s.gcLoop(interval)
+	}
+	return s, nil
+}
+
+func orDefault(v, def int64) int64 {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// load reads the live generation, drops generations left over from an
+// interrupted staged batch, and builds the in-memory topology.
+func (s *Store) load() error {
+	gen := uint32(1)
+	err := s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(metaKeyGen)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if len(v) != 4 || binary.BigEndian.Uint32(v) == metaGen {
+				return fmt.Errorf("%w: bad generation pointer", ErrCorrupt)
+			}
+			gen = binary.BigEndian.Uint32(v)
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("read generation: %w", err)
+	}
+	if err := s.dropStaleGenerations(gen); err != nil {
+		return err
+	}
+	m, err := buildMem(s.db, keyspace{gen})
+	if err != nil {
+		return err
+	}
+	s.gen, s.mem = &generation{id: gen}, m
+	return nil
+}
+
+// dropStaleGenerations deletes every generation but the live one and the
+// meta generation.
+func (s *Store) dropStaleGenerations(live uint32) error {
+	var stale []uint32
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		defer it.Close()
+		for it.Seek(genPrefix(metaGen + 1)); it.Valid(); {
+			k := it.Item().Key()
+			if len(k) < 4 {
+				return fmt.Errorf("%w: short key", ErrCorrupt)
+			}
+			g := binary.BigEndian.Uint32(k)
+			if g != live {
+				stale = append(stale, g)
+			}
+			if g == ^uint32(0) {
+				break
+			}
+			it.Seek(genPrefix(g + 1))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("scan generations: %w", err)
+	}
+	for _, g := range stale {
+		s.log.Warn().Uint32("generation", g).Msg("dropping data of an interrupted batch")
+		if err := s.db.DropPrefix(genPrefix(g)); err != nil {
+			return fmt.Errorf("drop stale generation %d: %w", g, err)
+		}
+	}
+	return nil
+}
+
+// buildMem scans node and edge keys of a generation.
+func buildMem(db *badger.DB, ks keyspace) (*mem, error) {
+	m := newMem()
+	err := db.View(func(txn *badger.Txn) error {
+		if err := scanKeys(txn, ks.prefix(famNode), func(k []byte) error {
+			id, err := ks.parseNode(k)
+			if err != nil {
+				return err
+			}
+			kind, err := KindOf(id)
+			if err != nil {
+				return fmt.Errorf("%w: stored id %q: %v", ErrCorrupt, id, err)
+			}
+			m.addNode(id, kind)
+			return nil
+		}); err != nil {
+			return err
+		}
+		es := m.newEdgeSet()
+		if err := scanKeys(txn, ks.prefix(famOut), func(k []byte) error {
+			t, from, to, err := ks.parseEdge(k, famOut)
+			if err != nil {
+				return err
+			}
+			fi, ok1 := m.lookup(from)
+			ti, ok2 := m.lookup(to)
+			if !ok1 || !ok2 {
+				return fmt.Errorf("%w: edge %s has a missing endpoint", ErrCorrupt, EdgeID(t, from, to))
+			}
+			es.put(t, fi, ti)
+			return nil
+		}); err != nil {
+			return err
+		}
+		es.flush()
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: ks.prefix(famTextLen)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			err := it.Item().Value(func(v []byte) error {
+				if len(v) != 4 {
+					return fmt.Errorf("%w: text length value", ErrCorrupt)
+				}
+				m.textDocs++
+				m.textLen += uint64(binary.BigEndian.Uint32(v))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load graph topology: %w", err)
+	}
+	return m, nil
+}
+
+func scanKeys(txn *badger.Txn, prefix []byte, fn func(k []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := fn(it.Item().Key()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) gcLoop(every time.Duration) {
+	defer s.bg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			for s.db.RunValueLogGC(0.5) == nil {
+				select {
+				case <-s.stop:
+					return
+				default:
+				}
+			}
+		}
+	}
+}
+
+// Close waits for running writes and readers, stops background work and
+// closes the database.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.closed = true
+	g := s.gen
+	s.mu.Unlock()
+	close(s.stop)
+	g.readers.Wait()
+	s.bg.Wait()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close badger database: %w", err)
+	}
+	return nil
+}
+
+// view is a read-only snapshot: a Badger transaction on the live
+// generation, and, for readers that asked for it, the in-memory topology
+// that matches the snapshot.
+type view struct {
+	ctx context.Context
+	txn *badger.Txn
+	ks  keyspace
+	mem *mem // nil unless the reader asked for it
+}
+
+// read runs fn on a snapshot. With withMem, Store.mu stays read-locked
+// while fn runs so that mem cannot change under it; without, only the
+// generation is pinned and writers go on.
+func (s *Store) read(ctx context.Context, withMem bool, fn func(v *view) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	g := s.gen
+	v := &view{ctx: ctx, txn: s.db.NewTransaction(false), ks: keyspace{g.id}}
+	defer v.txn.Discard()
+	if withMem {
+		v.mem = s.mem
+		defer s.mu.RUnlock()
+	} else {
+		g.readers.Add(1)
+		defer g.readers.Done()
+		s.mu.RUnlock()
+	}
+	return fn(v)
+}
+
+func (v *view) node(id string) (*Node, error) {
+	item, err := v.txn.Get(v.ks.node(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, fmt.Errorf("node %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read node %s: %w", id, err)
+	}
+	n := new(Node)
+	if err := item.Value(func(b []byte) error { return decodeNode(b, n) }); err != nil {
+		return nil, fmt.Errorf("node %s: %w", id, err)
+	}
+	return n, nil
+}
+
+func (v *view) edge(t EdgeType, from, to string) (*Edge, error) {
+	item, err := v.txn.Get(v.ks.out(t, from, to))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, fmt.Errorf("edge %s: %w", EdgeID(t, from, to), ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read edge %s: %w", EdgeID(t, from, to), err)
+	}
+	e := &Edge{Type: t, From: from, To: to}
+	if err := item.Value(func(b []byte) error { return decodeEdge(b, e) }); err != nil {
+		return nil, fmt.Errorf("edge %s: %w", e.ID(), err)
+	}
+	return e, nil
+}
+
+// Node returns the node with the id, or an error wrapping ErrNotFound.
+func (s *Store) Node(ctx context.Context, id string) (Node, error) {
+	var n *Node
+	err := s.read(ctx, false, func(v *view) (err error) {
+		n, err = v.node(id)
+		return err
+	})
+	if err != nil {
+		return Node{}, err
+	}
+	return *n, nil
+}
+
+// Nodes returns the nodes with the ids, in the same order; a missing node
+// is nil.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*Node, error) {
+	out := make([]*Node, len(ids))
+	err := s.read(ctx, false, func(v *view) error {
+		for i, id := range ids {
+			n, err := v.node(id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out[i] = n
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Has reports whether a node with the id exists.
+func (s *Store) Has(ctx context.Context, id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.mem.lookup(id)
+	return ok && !s.closed
+}
+
+// NodesByKind lists the nodes of a kind in id order.
+func (s *Store) NodesByKind(ctx context.Context, k Kind, p Page) (NodePage, error) {
+	if !k.Valid() {
+		return NodePage{}, invalidf("unknown node kind %d", k)
+	}
+	after, err := decodeCursor(p.After)
+	if err != nil {
+		return NodePage{}, err
+	}
+	var page NodePage
+	err = s.read(ctx, true, func(v *view) error {
+		page.Total = v.mem.byKind[k]
+		prefix := v.ks.nodesOfKind(k)
+		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: min(max(p.First, 1), 100)})
+		defer it.Close()
+		start := prefix
+		if after != "" {
+			start = append(v.ks.node(after), 0) // just past the cursor's key
+		}
+		for it.Seek(start); it.Valid(); it.Next() {
+			if len(page.Nodes) == p.First {
+				page.HasNext = true
+				break
+			}
+			n := Node{}
+			if err := it.Item().Value(func(b []byte) error { return decodeNode(b, &n) }); err != nil {
+				return err
+			}
+			page.Nodes = append(page.Nodes, n)
+		}
+		return nil
+	})
+	if len(page.Nodes) > 0 {
+		page.EndCursor = encodeCursor(page.Nodes[len(page.Nodes)-1].ID)
+	}
+	return page, err
+}
+
+// Edge returns the edge with the identity, or an error wrapping ErrNotFound.
+func (s *Store) Edge(ctx context.Context, t EdgeType, from, to string) (Edge, error) {
+	var e *Edge
+	err := s.read(ctx, false, func(v *view) (err error) {
+		e, err = v.edge(t, from, to)
+		return err
+	})
+	if err != nil {
+		return Edge{}, err
+	}
+	return *e, nil
+}
+
+// Edges returns the edges at node id in the direction, of the given types
+// (all when empty), active at asOf (all when zero): outgoing edges first,
+// each group ordered by type, then the other end's id.
+func (s *Store) Edges(ctx context.Context, id string, dir Direction, types []EdgeType, asOf Date) ([]Edge, error) {
+	if dir == 0 {
+		dir = Both
+	}
+	var out []Edge
+	err := s.read(ctx, false, func(v *view) error {
+		keep := func(e *Edge) {
+			if e.ActiveAt(asOf) {
+				out = append(out, *e)
+			}
+		}
+		prefixes := func(base func(string) []byte, typed func(string, EdgeType) []byte) [][]byte {
+			if len(types) == 0 {
+				return [][]byte{base(id)}
+			}
+			ps := make([][]byte, 0, len(types))
+			for _, t := range sortedTypes(types) {
+				ps = append(ps, typed(id, t))
+			}
+			return ps
+		}
+		if dir&Out != 0 {
+			for _, p := range prefixes(v.ks.outOf, v.ks.outOfType) {
+				it := v.txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
+				for it.Rewind(); it.Valid(); it.Next() {
+					t, from, to, err := v.ks.parseEdge(it.Item().Key(), famOut)
+					if err != nil {
+						it.Close()
+						return fmt.Errorf("%w: %v", ErrCorrupt, err)
+					}
+					e := &Edge{Type: t, From: from, To: to}
+					if err := it.Item().Value(func(b []byte) error { return decodeEdge(b, e) }); err != nil {
+						it.Close()
+						return err
+					}
+					keep(e)
+				}
+				it.Close()
+			}
+		}
+		if dir&In != 0 {
+			for _, p := range prefixes(v.ks.inOf, v.ks.inOfType) {
+				var keys [][3]string
+				if err := scanKeys(v.txn, p, func(k []byte) error {
+					t, from, to, err := v.ks.parseEdge(k, famIn)
+					keys = append(keys, [3]string{string(t), from, to})
+					return err
+				}); err != nil {
+					return fmt.Errorf("%w: %v", ErrCorrupt, err)
+				}
+				for _, k := range keys {
+					e, err := v.edge(EdgeType(k[0]), k[1], k[2])
+					if err != nil {
+						return fmt.Errorf("%w: in-index names a missing edge: %v", ErrCorrupt, err)
+					}
+					keep(e)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func sortedTypes(ts []EdgeType) []EdgeType {
+	out := append([]EdgeType(nil), ts...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	// drop duplicates
+	w := 0
+	for i, t := range out {
+		if i == 0 || t != out[w-1] {
+			out[w] = t
+			w++
+		}
+	}
+	return out[:w]
+}
+
+// Counts returns the number of nodes per kind and edges per type.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	c := Counts{ByKind: map[Kind]int{}, ByEdgeType: map[EdgeType]int{}}
+	err := s.read(ctx, true, func(v *view) error {
+		for _, k := range Kinds() {
+			if n := v.mem.byKind[k]; n > 0 {
+				c.ByKind[k] = n
+				c.Nodes += n
+			}
+		}
+		for t, n := range v.mem.byType {
+			c.ByEdgeType[t] = n
+		}
+		c.Edges = v.mem.edges
+		return nil
+	})
+	return c, err
+}
+
+// ForEachNode calls fn for every node in id order, from one snapshot.
+// Writers are not blocked while it runs.
+func (s *Store) ForEachNode(ctx context.Context, fn func(*Node) error) error {
+	return s.read(ctx, false, func(v *view) error {
+		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famNode), PrefetchValues: true, PrefetchSize: 100})
+		defer it.Close()
+		i := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if i++; i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			n := new(Node)
+			if err := it.Item().Value(func(b []byte) error { return decodeNode(b, n) }); err != nil {
+				return err
+			}
+			if err := fn(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ForEachEdge calls fn for every edge in (from, type, to) order, from one
+// snapshot. Writers are not blocked while it runs.
+func (s *Store) ForEachEdge(ctx context.Context, fn func(*Edge) error) error {
+	return s.read(ctx, false, func(v *view) error {
+		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famOut), PrefetchValues: true, PrefetchSize: 100})
+		defer it.Close()
+		i := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if i++; i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			t, from, to, err := v.ks.parseEdge(it.Item().Key(), famOut)
+			if err != nil {
+				return fmt.Errorf("%w: %v", ErrCorrupt, err)
+			}
+			e := &Edge{Type: t, From: from, To: to}
+			if err := it.Item().Value(func(b []byte) error { return decodeEdge(b, e) }); err != nil {
+				return err
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// badgerLogger passes Badger's warnings and errors to zerolog; its info and
+// debug chatter is dropped.
+type badgerLogger struct{ l zerolog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) {
+	b.l.Error().Str("component", "badger").Msgf(f, a...)
+}
+func (b badgerLogger) Warningf(f string, a ...any) {
+	b.l.Warn().Str("component", "badger").Msgf(f, a...)
+}
+func (b badgerLogger) Infof(string, ...any)  {}
+func (b badgerLogger) Debugf(string, ...any) {}

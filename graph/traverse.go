@@ -1,0 +1,298 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// Traversal limits.
+const (
+	MaxNeighborhoodDepth = 4
+	MaxNeighborhoodLimit = 10000
+	MaxPathDepth         = 8
+	DefaultPathDepth     = 6
+)
+
+// Neighborhood returns the nodes within o.Depth hops of id, walking edges in
+// o.Direction of the types in o.Types, breadth-first and in (type, id)
+// order, so the same graph gives the same answer. Edges are every edge of
+// those types among the returned nodes. Truncated says whether o.Limit
+// stopped the walk.
+func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptions) (Subgraph, error) {
+	if o.Depth < 0 || o.Depth > MaxNeighborhoodDepth {
+		return Subgraph{}, invalidf("depth %d is outside 0..%d", o.Depth, MaxNeighborhoodDepth)
+	}
+	if o.Limit == 0 {
+		o.Limit = DefaultNeighborhoodLimit
+	}
+	if o.Limit < 1 || o.Limit > MaxNeighborhoodLimit {
+		return Subgraph{}, invalidf("limit %d is outside 1..%d", o.Limit, MaxNeighborhoodLimit)
+	}
+	if o.Direction == 0 {
+		o.Direction = Both
+	}
+	var sg Subgraph
+	err := s.read(ctx, true, func(v *view) error {
+		m := v.mem
+		root, ok := m.lookup(id)
+		if !ok {
+			return fmt.Errorf("node %s: %w", id, ErrNotFound)
+		}
+		mask, all := m.typeMask(o.Types)
+		follow := func(a adj) bool { return all || a.typ < 64 && mask&(1<<a.typ) != 0 }
+		seen := map[uint32]bool{root: true}
+		order := []uint32{root}
+		frontier := []uint32{root}
+		for depth := 0; depth < o.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var next []uint32
+			visit := func(list []adj) {
+				for _, a := range list {
+					if seen[a.node] || !follow(a) {
+						continue
+					}
+					if len(order) >= o.Limit {
+						sg.Truncated = true
+						return
+					}
+					seen[a.node] = true
+					order = append(order, a.node)
+					next = append(next, a.node)
+				}
+			}
+			for _, u := range frontier {
+				if o.Direction&Out != 0 {
+					visit(m.out[u])
+				}
+				if o.Direction&In != 0 {
+					visit(m.in[u])
+				}
+				if sg.Truncated {
+					break
+				}
+			}
+			frontier = next
+		}
+		// The edges of the followed types among the chosen nodes, each once.
+		var keys []edgeKey
+		for _, u := range order {
+			for _, a := range m.out[u] {
+				if seen[a.node] && follow(a) {
+					keys = append(keys, edgeKey{m.types[a.typ], m.ids[u], m.ids[a.node]})
+				}
+			}
+		}
+		sg.Nodes = make([]Node, 0, len(order))
+		for _, u := range order {
+			n, err := v.node(m.ids[u])
+			if err != nil {
+				return err
+			}
+			sg.Nodes = append(sg.Nodes, *n)
+		}
+		sg.Edges = make([]Edge, 0, len(keys))
+		for i, k := range keys {
+			if i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			e, err := v.edge(k.t, k.from, k.to)
+			if err != nil {
+				return err
+			}
+			sg.Edges = append(sg.Edges, *e)
+		}
+		return nil
+	})
+	return sg, err
+}
+
+// bfsScratch is reusable per-query state for path searches, indexed by the
+// dense node index. A mark equal to the current epoch means "visited in
+// this query", so the arrays need no clearing between queries.
+type bfsScratch struct {
+	epoch  uint32
+	mark   []uint32
+	side   []uint8 // 1 forward, 2 backward
+	parent []uint32
+	dist   []uint8
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(bfsScratch) }}
+
+func (b *bfsScratch) reset(n int) {
+	if len(b.mark) < n {
+		n = n + n/4
+		b.mark = make([]uint32, n)
+		b.side = make([]uint8, n)
+		b.parent = make([]uint32, n)
+		b.dist = make([]uint8, n)
+		b.epoch = 0
+	}
+	b.epoch++
+	if b.epoch == 0 { // wrapped: clear once every 4 billion queries
+		clear(b.mark)
+		b.epoch = 1
+	}
+}
+
+// ShortestPath finds a shortest path of at most maxDepth edges (0 means
+// DefaultPathDepth), following edges of the given types (all when empty)
+// in either direction; ok is false when there is none. It runs a
+// bidirectional breadth-first search on the in-memory topology, expanding
+// the smaller frontier a whole level at a time. Among several shortest
+// paths it picks the one through the meeting node with the smallest id,
+// with neighbours visited in (type, id) order, so the answer is the same
+// every time for the same graph.
+func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int, types []EdgeType) (p Path, ok bool, err error) {
+	if maxDepth == 0 {
+		maxDepth = DefaultPathDepth
+	}
+	if maxDepth < 1 || maxDepth > MaxPathDepth {
+		return Path{}, false, invalidf("maxDepth %d is outside 1..%d", maxDepth, MaxPathDepth)
+	}
+	err = s.read(ctx, true, func(v *view) error {
+		m := v.mem
+		fi, ok1 := m.lookup(from)
+		if !ok1 {
+			return fmt.Errorf("node %s: %w", from, ErrNotFound)
+		}
+		ti, ok2 := m.lookup(to)
+		if !ok2 {
+			return fmt.Errorf("node %s: %w", to, ErrNotFound)
+		}
+		var walk []uint32
+		if fi == ti {
+			walk = []uint32{fi}
+		} else {
+			mask, all := m.typeMask(types)
+			b := scratchPool.Get().(*bfsScratch)
+			defer scratchPool.Put(b)
+			walk = m.bidiBFS(ctx, b, fi, ti, maxDepth, mask, all)
+		}
+		if walk == nil {
+			return ctx.Err()
+		}
+		ok = true
+		mask, all := m.typeMask(types)
+		for i, u := range walk {
+			n, err := v.node(m.ids[u])
+			if err != nil {
+				return err
+			}
+			p.Nodes = append(p.Nodes, *n)
+			if i == 0 {
+				continue
+			}
+			k := m.edgeBetween(walk[i-1], u, mask, all)
+			e, err := v.edge(k.t, k.from, k.to)
+			if err != nil {
+				return err
+			}
+			p.Edges = append(p.Edges, *e)
+		}
+		return nil
+	})
+	return p, ok, err
+}
+
+// bidiBFS returns the dense indexes of a shortest walk from a to b, or nil.
+func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth int, mask uint64, all bool) []uint32 {
+	sc.reset(len(m.ids))
+	ep := sc.epoch
+	visit := func(u uint32, side uint8, parent uint32, d uint8) {
+		sc.mark[u], sc.side[u], sc.parent[u], sc.dist[u] = ep, side, parent, d
+	}
+	visit(a, 1, a, 0)
+	visit(b, 2, b, 0)
+	fronts := [3][]uint32{nil, {a}, {b}}
+	var depth [3]int
+	follow := func(x adj) bool { return all || x.typ < 64 && mask&(1<<x.typ) != 0 }
+	for depth[1]+depth[2] < maxDepth && len(fronts[1]) > 0 && len(fronts[2]) > 0 {
+		if ctx.Err() != nil {
+			return nil
+		}
+		side := uint8(1)
+		if len(fronts[2]) < len(fronts[1]) {
+			side = 2
+		}
+		depth[side]++
+		d := uint8(depth[side])
+		var next []uint32
+		// The best meeting so far: u on this side, w on the other.
+		found, bu, bw := false, uint32(0), uint32(0)
+		step := func(u, w uint32) {
+			if sc.mark[w] != ep {
+				visit(w, side, u, d)
+				next = append(next, w)
+				return
+			}
+			if sc.side[w] == side {
+				return
+			}
+			if !found || sc.dist[w] < sc.dist[bw] ||
+				sc.dist[w] == sc.dist[bw] && (m.ids[w] < m.ids[bw] || w == bw && m.ids[u] < m.ids[bu]) {
+				found, bu, bw = true, u, w
+			}
+		}
+		for _, u := range fronts[side] {
+			for _, x := range m.out[u] {
+				if follow(x) {
+					step(u, x.node)
+				}
+			}
+			for _, x := range m.in[u] {
+				if follow(x) {
+					step(u, x.node)
+				}
+			}
+		}
+		if found {
+			if int(d)+int(sc.dist[bw]) > maxDepth {
+				return nil
+			}
+			if side == 2 {
+				bu, bw = bw, bu
+			}
+			// bu is on the forward side, bw on the backward side.
+			var walk []uint32
+			for x := bu; ; x = sc.parent[x] {
+				walk = append(walk, x)
+				if x == a {
+					break
+				}
+			}
+			slices.Reverse(walk)
+			for x := bw; ; x = sc.parent[x] {
+				walk = append(walk, x)
+				if x == b {
+					break
+				}
+			}
+			return walk
+		}
+		fronts[side] = next
+	}
+	return nil
+}
+
+// edgeBetween picks the edge joining u and w: the first allowed out-edge of
+// u to w in (type, id) order, else the first in-edge.
+func (m *mem) edgeBetween(u, w uint32, mask uint64, all bool) edgeKey {
+	for _, x := range m.out[u] {
+		if x.node == w && (all || mask&(1<<x.typ) != 0) {
+			return edgeKey{m.types[x.typ], m.ids[u], m.ids[w]}
+		}
+	}
+	for _, x := range m.in[u] {
+		if x.node == w && (all || mask&(1<<x.typ) != 0) {
+			return edgeKey{m.types[x.typ], m.ids[w], m.ids[u]}
+		}
+	}
+	return edgeKey{}
+}
