@@ -188,14 +188,15 @@ func crashChild(dir string) {
 }
 
 func stancesInCrashBatch(i int) int {
-	if i%5 == 4 {
+	if i%5 == 0 {
 		return 2500
 	}
 	return 20
 }
 
-// crashBatch i holds an event e<i> and i%5==4 ? 2,500 : 20 stances each
-// with two edges; the big ones exceed one transaction.
+// crashBatch i holds an event e<i> and 20 stances (2,500 when i%5 == 0, so
+// the first goes through the stream path and later ones are staged), each
+// with two edges.
 func crashBatch(i int) *graph.Batch {
 	n := stancesInCrashBatch(i)
 	b := &graph.Batch{}

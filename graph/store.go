@@ -56,8 +56,9 @@ type Store struct {
 	mem    *mem
 	closed bool
 
-	stop chan struct{}
-	bg   sync.WaitGroup // background goroutines: value-log GC, dropping old generations
+	stop  chan struct{}
+	bg    sync.WaitGroup // the value-log GC loop
+	drops sync.WaitGroup // dropping old generations
 }
 
 // generation is one complete copy of the data under a key prefix. Readers
@@ -262,7 +263,7 @@ func (s *Store) gcLoop(every time.Duration) {
 		case <-s.stop:
 			return
 		case <-t.C:
-			for s.db.RunValueLogGC(0.5) == nil {
+			for s.gcOnce() {
 				select {
 				case <-s.stop:
 					return
@@ -271,6 +272,14 @@ func (s *Store) gcLoop(every time.Duration) {
 			}
 		}
 	}
+}
+
+// gcOnce runs one value-log GC pass and reports whether it rewrote a file.
+// It holds the read lock so that it never overlaps a streamed load.
+func (s *Store) gcOnce() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return !s.closed && s.db.RunValueLogGC(0.5) == nil
 }
 
 // Close waits for running writes and readers, stops background work and
@@ -289,6 +298,7 @@ func (s *Store) Close() error {
 	close(s.stop)
 	g.readers.Wait()
 	s.bg.Wait()
+	s.drops.Wait()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close badger database: %w", err)
 	}
