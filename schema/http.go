@@ -1,0 +1,339 @@
+package schema
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Response media types of the GraphQL-over-HTTP specification.
+const (
+	mediaGraphQLResponse = "application/graphql-response+json"
+	mediaJSON            = "application/json"
+)
+
+// ServeHTTP is the /graphql endpoint: GET for queries and POST with
+// application/json for everything, per the GraphQL-over-HTTP specification.
+//
+// Status codes: with Accept: application/graphql-response+json, request
+// errors (malformed, invalid, too complex) answer 400 and executed
+// requests 200; with application/json every well-formed request answers
+// 200. In both, a body over the limit answers 413, a wrong content type
+// 415, a mutation over GET or another method 405, a missing or wrong token
+// 401, a mutation on a read-only server 403, a malformed body 400.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	info := infoOf(r.Context())
+	reqID := ""
+	if info != nil {
+		reqID = info.ID
+	}
+	media := mediaJSON
+	written := false
+	send := func(status int, body []byte) {
+		written = true
+		h := w.Header()
+		h.Set("Content-Type", media+"; charset=utf-8")
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(body)
+		}
+	}
+	defer func() {
+		if rec := recover(); rec != nil {
+			if rec == http.ErrAbortHandler {
+				panic(rec)
+			}
+			a.internal(withState(r.Context(), &reqState{id: reqID}), fmt.Errorf("panic serving /graphql: %v\n%s", rec, debug.Stack()))
+			if !written {
+				out := oneError(http.StatusInternalServerError, http.StatusInternalServerError, &Error{Code: CodeInternal, Message: internalMessage})
+				send(http.StatusInternalServerError, out.body)
+			}
+		}
+	}()
+
+	if a.handleCORS(w, r) {
+		return
+	}
+	var ok bool
+	media, ok = negotiate(r.Header.Get("Accept"))
+	if !ok {
+		media = mediaJSON
+		send(http.StatusNotAcceptable, oneError(0, 0, badInput("the server answers only %s or %s", mediaGraphQLResponse, mediaJSON)).body)
+		return
+	}
+	reply := func(out outcome) {
+		if info != nil {
+			info.Operation, info.Cost = out.op, out.cost
+		}
+		if out.allow != "" {
+			w.Header().Set("Allow", out.allow)
+		}
+		if out.status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="stancegraph"`)
+		}
+		status := out.legacyStatus
+		if media == mediaGraphQLResponse {
+			status = out.status
+		}
+		send(status, out.body)
+	}
+	fail := func(status int, e *Error) { reply(oneError(status, status, e)) }
+
+	var req Request
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		var err *Error
+		if req, err = requestFromQuery(r); err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+	case http.MethodPost:
+		ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || ct != mediaJSON {
+			fail(http.StatusUnsupportedMediaType, badInput("POST bodies must be %s", mediaJSON))
+			return
+		}
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			fail(http.StatusUnsupportedMediaType, badInput("the body must be UTF-8"))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				fail(http.StatusRequestEntityTooLarge, badInput("the body is larger than %d bytes", a.cfg.MaxBodyBytes))
+				return
+			}
+			fail(http.StatusBadRequest, badInput("the body could not be read"))
+			return
+		}
+		var perr *Error
+		if req, perr = decodeBody(body); perr != nil {
+			fail(http.StatusBadRequest, perr)
+			return
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		fail(http.StatusMethodNotAllowed, badInput("method %s is not allowed: use GET or POST", r.Method))
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
+	defer cancel()
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	reply(a.run(ctx, req, runOptions{auth: a.authorize(r.Header.Get("Authorization")), method: method, reqID: reqID}))
+}
+
+// negotiate picks the response media type from an Accept header: the
+// GraphQL response type when the client accepts it at least as much as
+// plain JSON, JSON for a missing header or a wildcard.
+func negotiate(accept string) (string, bool) {
+	if strings.TrimSpace(accept) == "" {
+		return mediaJSON, true
+	}
+	best, bestQ := "", -1.0
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if v, err := strconv.ParseFloat(s, 64); err == nil {
+				q = v
+			}
+		}
+		if q <= 0 {
+			continue
+		}
+		var cand string
+		switch mt {
+		case mediaGraphQLResponse:
+			cand = mediaGraphQLResponse
+		case mediaJSON, "application/*", "*/*":
+			cand = mediaJSON
+		default:
+			continue
+		}
+		if q > bestQ || q == bestQ && cand == mediaGraphQLResponse {
+			best, bestQ = cand, q
+		}
+	}
+	return best, best != ""
+}
+
+func requestFromQuery(r *http.Request) (Request, *Error) {
+	v := r.URL.Query()
+	req := Request{Query: v.Get("query"), OperationName: v.Get("operationName")}
+	if s := v.Get("variables"); s != "" {
+		if err := json.Unmarshal([]byte(s), &req.Variables); err != nil {
+			return req, badInput("variables must be a JSON object")
+		}
+	}
+	return req, nil
+}
+
+// decodeBody reads a GraphQL-over-HTTP JSON body strictly: one object,
+// query a string, operationName a string or null, variables an object or null.
+func decodeBody(body []byte) (Request, *Error) {
+	var req Request
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return req, badInput("the body is empty")
+	}
+	if trimmed[0] == '[' {
+		return req, badInput("batched requests are not supported: send one request object")
+	}
+	if trimmed[0] != '{' {
+		return req, badInput("the body must be a JSON object")
+	}
+	var raw struct {
+		Query         json.RawMessage `json:"query"`
+		OperationName json.RawMessage `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&raw); err != nil {
+		return req, badInput("the body is not valid JSON")
+	}
+	if dec.More() {
+		return req, badInput("the body holds more than one JSON value")
+	}
+	if len(raw.Query) == 0 || string(raw.Query) == "null" {
+		return req, badInput("the request has no query")
+	}
+	if err := json.Unmarshal(raw.Query, &req.Query); err != nil {
+		return req, badInput("query must be a string")
+	}
+	if len(raw.OperationName) > 0 && string(raw.OperationName) != "null" {
+		if err := json.Unmarshal(raw.OperationName, &req.OperationName); err != nil {
+			return req, badInput("operationName must be a string")
+		}
+	}
+	if len(raw.Variables) > 0 && string(raw.Variables) != "null" {
+		if err := json.Unmarshal(raw.Variables, &req.Variables); err != nil || req.Variables == nil {
+			return req, badInput("variables must be a JSON object")
+		}
+	}
+	return req, nil
+}
+
+// handleCORS sets CORS headers for allowed origins and answers preflight
+// requests; it reports whether the request has been answered. Mutations
+// cannot come through CORS-simple requests: those carry text/plain or form
+// bodies, which ServeHTTP refuses with 415, or use GET, which refuses
+// mutations with 405.
+func (a *API) handleCORS(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	allowed := origin != "" && a.cors[origin]
+	if allowed {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Add("Vary", "Origin")
+	}
+	if r.Method != http.MethodOptions {
+		return false
+	}
+	h := w.Header()
+	h.Set("Allow", "GET, POST, OPTIONS")
+	if allowed && r.Header.Get("Access-Control-Request-Method") != "" {
+		h.Set("Access-Control-Allow-Methods", "GET, POST")
+		h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Accept")
+		h.Set("Access-Control-Max-Age", "600")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return true
+}
+
+// RequestInfo is what the access log records about a request; ServeHTTP
+// fills in the operation and its cost.
+type RequestInfo struct {
+	ID        string
+	Operation string
+	Cost      int
+}
+
+type infoKey struct{}
+
+func infoOf(ctx context.Context) *RequestInfo {
+	i, _ := ctx.Value(infoKey{}).(*RequestInfo)
+	return i
+}
+
+// AccessLog wraps a handler to write one JSON line per request: request
+// id, method, path, status, duration, bytes, operation name and cost. It
+// sets X-Request-Id. Query strings and headers (tokens) are never logged.
+func AccessLog(logger zerolog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &RequestInfo{ID: newRequestID()}
+		w.Header().Set("X-Request-Id", info.ID)
+		rw := &recorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			ev := logger.Info()
+			if rw.status >= 500 {
+				ev = logger.Error()
+			}
+			ev.Str("request_id", info.ID).
+				Str("method", r.Method).
+				Str("path", r.URL.Path).
+				Int("status", rw.status).
+				Dur("duration", time.Since(start)).
+				Int64("bytes", rw.bytes).
+				Str("operation", info.Operation).
+				Int("cost", info.Cost).
+				Msg("request")
+		}()
+		next.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+	})
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recorder remembers the status and counts the bytes written.
+type recorder struct {
+	http.ResponseWriter
+	status      int
+	bytes       int64
+	wroteHeader bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wroteHeader {
+		r.status, r.wroteHeader = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wroteHeader = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
