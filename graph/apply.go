@@ -578,12 +578,23 @@ func (s *Store) switchLocked(next uint32, p *planner) error {
 }
 
 // dropLater drops an old generation in the background once its last
-// reader is done.
+// reader is done. DropPrefix blocks Badger writes while it runs, so it
+// holds the writer lock: writers wait instead of failing. A drop scheduled
+// before a Restore is skipped, since generation numbers start over there.
 func (s *Store) dropLater(old *generation) {
+	epoch := s.epoch
 	s.drops.Add(1)
 	go func() {
 		defer s.drops.Done()
 		old.readers.Wait()
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		s.mu.RLock()
+		skip := s.closed || s.epoch != epoch
+		s.mu.RUnlock()
+		if skip {
+			return // a stale generation is dropped at the next Open
+		}
 		if err := s.db.DropPrefix(genPrefix(old.id)); err != nil {
 			s.log.Error().Err(err).Uint32("generation", old.id).Msg("drop old generation; it is dropped at the next open")
 		}
@@ -603,7 +614,6 @@ func (s *Store) dropLater(old *generation) {
 // while it runs (on an empty store there is nothing to read anyway).
 func (s *Store) commitStream(ctx context.Context, gen *generation, next uint32, p *planner, rekey func([]byte) []byte) error {
 	p.txn.Discard()
-	s.drops.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	gen.readers.Wait()

@@ -121,6 +121,28 @@ func TestStagedBatch(t *testing.T) {
 	mustVerify(t, staged)
 }
 
+// TestConsecutiveStagedBatches applies staged batches back to back, so
+// that each starts while the previous generation may still be dropping.
+func TestConsecutiveStagedBatches(t *testing.T) {
+	s := mustOpenDir(t, t.TempDir(), graph.Options{MemTableSize: 1 << 20, NoSync: true})
+	defer s.Close()
+	mustApply(t, s, fixture())
+	for i := range 4 {
+		if _, err := s.Apply(context.Background(), bigBatch(2500, i*2500), graph.ApplyOptions{}); err != nil {
+			t.Fatalf("staged batch %d: %v", i, err)
+		}
+		// Small writes right after a switch must not meet blocked writes.
+		b := &graph.Batch{}
+		b.PutNode(graph.Node{ID: fmt.Sprintf("person/after-%d", i), Name: "After"})
+		mustApply(t, s, b)
+	}
+	mustVerify(t, s)
+	c, _ := s.Counts(context.Background())
+	if c.ByKind[graph.KindStance] != 4+4*2500 {
+		t.Fatalf("stances %d", c.ByKind[graph.KindStance])
+	}
+}
+
 func TestBackupRestore(t *testing.T) {
 	ctx := context.Background()
 	src := mustOpen(t)
@@ -163,7 +185,9 @@ func TestMain(m *testing.M) {
 		crashChild(dir)
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBenchGraphs()
+	os.Exit(code)
 }
 
 func crashChild(dir string) {

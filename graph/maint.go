@@ -57,7 +57,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 		return ErrClosed
 	}
 	s.gen.readers.Wait()
-	s.drops.Wait()
+	s.epoch++ // pending drops of old generations must not touch the restored data
 	if err := s.db.DropAll(); err != nil {
 		return fmt.Errorf("restore: clear database: %w", err)
 	}

@@ -59,6 +59,7 @@ type Store struct {
 	stop  chan struct{}
 	bg    sync.WaitGroup // the value-log GC loop
 	drops sync.WaitGroup // dropping old generations
+	epoch int            // changes on Restore; guarded by wmu
 }
 
 // generation is one complete copy of the data under a key prefix. Readers
@@ -286,15 +287,16 @@ func (s *Store) gcOnce() bool {
 // closes the database.
 func (s *Store) Close() error {
 	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		s.wmu.Unlock()
 		return ErrClosed
 	}
 	s.closed = true
 	g := s.gen
 	s.mu.Unlock()
+	s.wmu.Unlock() // pending drops take it, see that the store is closed, and stop
 	close(s.stop)
 	g.readers.Wait()
 	s.bg.Wait()
