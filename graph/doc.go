@@ -28,7 +28,7 @@
 // the only file that builds keys; FuzzKeyEncoding proves both properties).
 //
 //	g0 'm' "gen"                    -> live generation (u32)
-//	g  'n' id                       -> node (version byte + JSON)
+//	g  'n' id                       -> node (version byte + tagged binary fields)
 //	g  'o' from type to             -> edge (version byte + binary fields)
 //	g  'i' to type from             -> empty: the in-edge index
 //	g  'p' position(f64, sortable) id -> empty: stances by position
