@@ -114,29 +114,30 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 
 // bfsScratch is reusable per-query state for path searches, indexed by the
 // dense node index. A mark equal to the current epoch means "visited in
-// this query", so the arrays need no clearing between queries.
+// this query", so the array needs no clearing between queries. The fields
+// of a node sit together so that a visit touches one cache line.
 type bfsScratch struct {
-	epoch  uint32
-	mark   []uint32
-	side   []uint8 // 1 forward, 2 backward
-	parent []uint32
-	dist   []uint8
+	epoch uint32
+	nodes []bfsNode
+}
+
+type bfsNode struct {
+	mark   uint32
+	parent uint32
+	dist   uint8
+	side   uint8 // 1 forward, 2 backward
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(bfsScratch) }}
 
 func (b *bfsScratch) reset(n int) {
-	if len(b.mark) < n {
-		n = n + n/4
-		b.mark = make([]uint32, n)
-		b.side = make([]uint8, n)
-		b.parent = make([]uint32, n)
-		b.dist = make([]uint8, n)
+	if len(b.nodes) < n {
+		b.nodes = make([]bfsNode, n+n/4)
 		b.epoch = 0
 	}
 	b.epoch++
 	if b.epoch == 0 { // wrapped: clear once every 4 billion queries
-		clear(b.mark)
+		clear(b.nodes)
 		b.epoch = 1
 	}
 }
@@ -202,23 +203,30 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int,
 }
 
 // bidiBFS returns the dense indexes of a shortest walk from a to b, or nil.
+// Each round expands, a whole level at a time, the side whose frontier has
+// fewer edges to follow, so a hub on one side is expanded last.
 func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth int, mask uint64, all bool) []uint32 {
 	sc.reset(len(m.ids))
 	ep := sc.epoch
-	visit := func(u uint32, side uint8, parent uint32, d uint8) {
-		sc.mark[u], sc.side[u], sc.parent[u], sc.dist[u] = ep, side, parent, d
-	}
-	visit(a, 1, a, 0)
-	visit(b, 2, b, 0)
+	nodes := sc.nodes
+	nodes[a] = bfsNode{mark: ep, parent: a, side: 1}
+	nodes[b] = bfsNode{mark: ep, parent: b, side: 2}
 	fronts := [3][]uint32{nil, {a}, {b}}
 	var depth [3]int
 	follow := func(x adj) bool { return all || x.typ < 64 && mask&(1<<x.typ) != 0 }
+	work := func(front []uint32) int {
+		n := 0
+		for _, u := range front {
+			n += len(m.out[u]) + len(m.in[u])
+		}
+		return n
+	}
 	for depth[1]+depth[2] < maxDepth && len(fronts[1]) > 0 && len(fronts[2]) > 0 {
 		if ctx.Err() != nil {
 			return nil
 		}
 		side := uint8(1)
-		if len(fronts[2]) < len(fronts[1]) {
+		if work(fronts[2]) < work(fronts[1]) {
 			side = 2
 		}
 		depth[side]++
@@ -227,16 +235,17 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		// The best meeting so far: u on this side, w on the other.
 		found, bu, bw := false, uint32(0), uint32(0)
 		step := func(u, w uint32) {
-			if sc.mark[w] != ep {
-				visit(w, side, u, d)
+			nw := &nodes[w]
+			if nw.mark != ep {
+				*nw = bfsNode{mark: ep, parent: u, dist: d, side: side}
 				next = append(next, w)
 				return
 			}
-			if sc.side[w] == side {
+			if nw.side == side {
 				return
 			}
-			if !found || sc.dist[w] < sc.dist[bw] ||
-				sc.dist[w] == sc.dist[bw] && (m.ids[w] < m.ids[bw] || w == bw && m.ids[u] < m.ids[bu]) {
+			if !found || nw.dist < nodes[bw].dist ||
+				nw.dist == nodes[bw].dist && (m.ids[w] < m.ids[bw] || w == bw && m.ids[u] < m.ids[bu]) {
 				found, bu, bw = true, u, w
 			}
 		}
@@ -253,22 +262,19 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 			}
 		}
 		if found {
-			if int(d)+int(sc.dist[bw]) > maxDepth {
-				return nil
-			}
 			if side == 2 {
 				bu, bw = bw, bu
 			}
 			// bu is on the forward side, bw on the backward side.
 			var walk []uint32
-			for x := bu; ; x = sc.parent[x] {
+			for x := bu; ; x = nodes[x].parent {
 				walk = append(walk, x)
 				if x == a {
 					break
 				}
 			}
 			slices.Reverse(walk)
-			for x := bw; ; x = sc.parent[x] {
+			for x := bw; ; x = nodes[x].parent {
 				walk = append(walk, x)
 				if x == b {
 					break
