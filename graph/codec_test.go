@@ -13,7 +13,7 @@ func sampleNodes() []Node {
 		{ID: "org/o", Kind: KindOrganization, Name: "O", OrgType: OrgState, Country: "DE"},
 		{ID: "topic/t", Kind: KindTopic, Name: "T", Scale: &Scale{Negative: "no", Positive: "yes"}},
 		{ID: "stance/s", Kind: KindStance, Name: "S", Position: -0.8, Confidence: 0.9, Neutral: true, Summary: "sum",
-			Quotes: []Quote{{Text: "Regulierung", Language: "de", Translation: "regulation", TranslationLanguage: "en", Source: "doc/x"}},
+			Quotes:   []Quote{{Text: "Regulierung", Language: "de", Translation: "regulation", TranslationLanguage: "en", Source: "doc/x"}},
 			StatedAt: MustDate("2025-02")},
 		{ID: "doc/d", Kind: KindDocument, Name: "D", DocType: DocArticle, PublishedAt: MustDate("2025-12-08"), URL: "u", Language: "de", Text: "t"},
 		{ID: "event/e", Kind: KindEvent, Name: "E", StartDate: MustDate("2025"), EndDate: MustDate("2025-02-11"), Location: "Paris"},

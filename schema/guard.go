@@ -537,6 +537,8 @@ func (c *coster) field(f *ast.Field, parent graphql.Type, inherited, intro int) 
 			size = inherited
 		case name == "nodes":
 			size = c.listArgLen(f, "ids")
+		case parent == graphql.Type(c.schema.QueryType()) && analyticsListEstimate(name) > 0:
+			size = analyticsListEstimate(name)
 		default:
 			size = plainListEstimate
 		}

@@ -337,6 +337,7 @@ func (ts *types) queryType() *graphql.Object {
 			}),
 		},
 	}
+	ts.analyticsFields(fields)
 	return graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: fields})
 }
 
