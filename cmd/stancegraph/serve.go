@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/stancegraph/stancegraph/cmd/stancegraph/explorer"
+	"github.com/stancegraph/stancegraph/graph"
+	"github.com/stancegraph/stancegraph/schema"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "[flags]", stderr)
+	var db dbFlags
+	db.register(fs, true)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (host:port; port 0 picks a free one)")
+	var seeds, origins listFlag
+	fs.Var(&seeds, "seed", "seed `path` (file or directory) to apply at start; repeatable. Without it an empty database gets the embedded dataset")
+	fs.Var(&origins, "cors-origin", "browser `origin` allowed to call the API, e.g. https://example.org; repeatable (none by default)")
+	tokensFile := fs.String("tokens-file", "", "`file` of bearer tokens allowed to mutate, one per line (also STANCEGRAPH_TOKENS, comma-separated); none makes the server read-only")
+	logFormat := fs.String("log-format", "json", "log `format`: json or console")
+	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	maxBody := fs.Int64("max-body", schema.DefaultMaxBodyBytes, "largest request body in `bytes`")
+	maxDepth := fs.Int("max-depth", schema.DefaultMaxDepth, "deepest field nesting of a query")
+	maxCost := fs.Int("max-cost", schema.DefaultMaxCost, "largest estimated number of nodes a query may return")
+	timeout := fs.Duration("timeout", schema.DefaultTimeout, "time limit of one request")
+	shutdown := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	toks, err := tokens(*tokensFile)
+	if err != nil {
+		return err
+	}
+
+	st, err := db.open(log.With().Str("component", "graph").Logger())
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error().Err(err).Msg("close database")
+		}
+	}()
+	if err := seedOnStart(ctx, st, seeds, log); err != nil {
+		return err
+	}
+	api, err := schema.New(st, schema.Config{
+		Logger: log.With().Str("component", "graphql").Logger(), Tokens: toks,
+		MaxBodyBytes: *maxBody, MaxDepth: *maxDepth, MaxCost: *maxCost, Timeout: *timeout,
+		CORSOrigins: origins, Seeder: seeder{st},
+	})
+	if err != nil {
+		return err
+	}
+	var ready atomic.Bool
+	ready.Store(true)
+	srv := &http.Server{
+		Handler:           schema.AccessLog(log.With().Str("component", "http").Logger(), routes(api, st, &ready)),
+		ReadHeaderTimeout: 5 * time.Second, // slow clients cannot hold connections with headers (Slowloris)
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      *timeout + 30*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "stancegraph is serving %s (GraphQL at %sgraphql)\n", url, url)
+	mode := "read-only (no tokens configured)"
+	if len(toks) > 0 {
+		mode = fmt.Sprintf("mutations allowed with %d token(s)", len(toks))
+	}
+	log.Info().Str("url", url).Str("db", dbName(db)).Str("mode", mode).Msg("serving")
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	ready.Store(false)
+	log.Info().Dur("deadline", *shutdown).Msg("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn().Err(err).Msg("requests still running at the deadline were cut off")
+		srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info().Msg("stopped")
+	return nil
+}
+
+func dbName(d dbFlags) string {
+	if d.inMemory {
+		return "in memory"
+	}
+	return d.dir
+}
+
+// routes wires the HTTP endpoints.
+func routes(api *schema.API, st *graph.Store, ready *atomic.Bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", api)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		c, err := st.Counts(r.Context())
+		if !ready.Load() || err != nil || c.Nodes == 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "not ready\n")
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("/", explorer.Handler())
+	return mux
+}

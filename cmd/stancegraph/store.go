@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/stancegraph/stancegraph/graph"
+	"github.com/stancegraph/stancegraph/seed"
+)
+
+// defaultDB is where the database lives unless --db says otherwise.
+const defaultDB = "./stancegraph-data"
+
+// dbFlags are the flags of every command that opens a database.
+type dbFlags struct {
+	dir      string
+	inMemory bool
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet, withMemory bool) {
+	fs.StringVar(&d.dir, "db", defaultDB, "database `directory`")
+	if withMemory {
+		fs.BoolVar(&d.inMemory, "in-memory", false, "keep the database in memory only (nothing is saved)")
+	}
+}
+
+// open opens the database, turning Badger's directory-lock error into a
+// sentence that says what to do.
+func (d *dbFlags) open(log zerolog.Logger) (*graph.Store, error) {
+	st, err := graph.Open(d.dir, graph.Options{InMemory: d.inMemory, Logger: log})
+	if err != nil && strings.Contains(err.Error(), "Cannot acquire directory lock") {
+		return nil, fmt.Errorf("the database %s is in use by another process (a running server?): stop it, or send seeds to it with --server URL and a token", d.dir)
+	}
+	return st, err
+}
+
+// seedOnStart applies the given seed paths, or the embedded dataset when
+// the store is empty and no paths are given.
+func seedOnStart(ctx context.Context, st *graph.Store, paths []string, log zerolog.Logger) error {
+	var set *seed.Set
+	var err error
+	what := "embedded dataset"
+	if len(paths) > 0 {
+		what = strings.Join(paths, ", ")
+		set, err = seed.LoadPaths(paths...)
+		if set != nil {
+			err = nil // only references to nodes in the store are unresolved; Apply checks them
+		}
+	} else {
+		c, cerr := st.Counts(ctx)
+		if cerr != nil {
+			return cerr
+		}
+		if c.Nodes > 0 {
+			return nil
+		}
+		set, err = seed.Dataset()
+	}
+	if err != nil {
+		return fmt.Errorf("load %s:\n%w", what, err)
+	}
+	res, err := seed.Apply(ctx, st, set, seed.ApplyOptions{})
+	if err != nil {
+		return fmt.Errorf("apply %s: %w", what, err)
+	}
+	log.Info().Str("seed", what).Int("nodesCreated", res.NodesCreated).Int("nodesUpdated", res.NodesUpdated).
+		Int("edgesCreated", res.EdgesCreated).Int("edgesUpdated", res.EdgesUpdated).Msg("seeded")
+	return nil
+}
+
+// newLogger builds the root logger: JSON lines, or a console format for
+// people.
+func newLogger(w io.Writer, format, level string) (zerolog.Logger, error) {
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil || level == "" {
+		return zerolog.Logger{}, fmt.Errorf("unknown log level %q (want debug, info, warn or error)", level)
+	}
+	switch format {
+	case "json":
+	case "console":
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
+	default:
+		return zerolog.Logger{}, fmt.Errorf("unknown log format %q (want json or console)", format)
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger(), nil
+}
+
+// tokens reads the mutation tokens from STANCEGRAPH_TOKENS and the tokens
+// file (one per line, # comments).
+func tokens(file string) ([]string, error) {
+	var out []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" && !strings.HasPrefix(s, "#") {
+			out = append(out, s)
+		}
+	}
+	for _, t := range strings.Split(os.Getenv("STANCEGRAPH_TOKENS"), ",") {
+		add(t)
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("read tokens file: %w", err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			add(l)
+		}
+	}
+	for _, t := range out {
+		if len(t) < 16 {
+			return nil, errors.New("every token must be at least 16 characters long")
+		}
+	}
+	return out, nil
+}
