@@ -5,6 +5,7 @@
 //	stancegraph seed       apply YAML seed files to a database
 //	stancegraph validate   check YAML seed files without a database
 //	stancegraph query      run a GraphQL query against a database, print JSON
+//	stancegraph export     export the graph for Gephi, networkx, pandas/R, RDF stores, Dgraph
 //	stancegraph stats      count nodes and edges
 //	stancegraph backup     write a backup of a database
 //	stancegraph restore    replace a database with a backup
@@ -50,6 +51,7 @@ func commands() []command {
 		{"seed", "apply YAML seed files to a database", runSeed},
 		{"validate", "check YAML seed files without a database", runValidate},
 		{"query", "run a GraphQL query against a database and print JSON", runQuery},
+		{"export", "export the graph as graphml, gexf, csv, jsonl, nquads, dgraph or yaml", runExport},
 		{"stats", "count nodes and edges", runStats},
 		{"backup", "write a backup of a database", runBackup},
 		{"restore", "replace a database with a backup", runRestore},

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stancegraph/stancegraph/cmd/stancegraph/explorer"
 	"github.com/stancegraph/stancegraph/graph"
 	"github.com/stancegraph/stancegraph/schema"
@@ -70,7 +71,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var ready atomic.Bool
 	ready.Store(true)
 	srv := &http.Server{
-		Handler:           schema.AccessLog(log.With().Str("component", "http").Logger(), routes(api, st, &ready)),
+		Handler:           schema.AccessLog(log.With().Str("component", "http").Logger(), routes(api, st, &ready, log)),
 		ReadHeaderTimeout: 5 * time.Second, // slow clients cannot hold connections with headers (Slowloris)
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 30*time.Second,
@@ -119,9 +120,10 @@ func dbName(d dbFlags) string {
 }
 
 // routes wires the HTTP endpoints.
-func routes(api *schema.API, st *graph.Store, ready *atomic.Bool) http.Handler {
+func routes(api *schema.API, st *graph.Store, ready *atomic.Bool, log zerolog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
+	mux.Handle("GET /export/{format}", exportHandler(st, log.With().Str("component", "export").Logger()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
