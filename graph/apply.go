@@ -10,8 +10,6 @@ import (
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
-	"github.com/dgraph-io/badger/v4/pb"
-	"github.com/dgraph-io/ristretto/v2/z"
 )
 
 // Apply applies the batch all-or-nothing: either every operation takes
@@ -36,14 +34,30 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	rtxn := s.db.NewTransaction(false)
 	defer rtxn.Discard()
 	p := &planner{ctx: ctx, txn: rtxn, ks: keyspace{gen.id}, m: m,
-		nodes: map[string]*nodeState{}, edges: map[edgeKey]*edgeState{}, touching: map[string][]edgeKey{}, res: &res}
+		nodes: map[string]*Node{}, edges: map[edgeKey]*Edge{}, touching: map[string][]edgeKey{}, res: &res}
+	for _, o := range b.ops {
+		if o.kind == opDeleteNode {
+			p.trackTouching = true
+			break
+		}
+	}
 	for i := range b.ops {
-		if err := p.op(&b.ops[i]); err != nil {
+		if err := p.op(b, b.ops[i]); err != nil {
 			return Result{}, fmt.Errorf("operation %d: %w", i+1, err)
 		}
 	}
 	if err := p.check(); err != nil {
 		return Result{}, err
+	}
+	if p.isLoad(b) {
+		p.loadResult()
+		if o.DryRun {
+			return res, nil
+		}
+		if err := s.streamLoad(ctx, gen, p); err != nil {
+			return Result{}, err
+		}
+		return res, nil
 	}
 	if err := p.diff(); err != nil {
 		return Result{}, err
@@ -64,14 +78,6 @@ type edgeKey struct {
 
 func (k edgeKey) String() string { return EdgeID(k.t, k.from, k.to) }
 
-type nodeState struct {
-	new *Node // nil: deleted
-}
-
-type edgeState struct {
-	new *Edge // nil: deleted
-}
-
 // write is one key to set (val != nil or set) or delete.
 type write struct {
 	key, val []byte
@@ -85,10 +91,13 @@ type planner struct {
 	txn      *badger.Txn
 	ks       keyspace
 	m        *mem
-	nodes    map[string]*nodeState
-	edges    map[edgeKey]*edgeState
+	nodes    map[string]*Node
+	edges    map[edgeKey]*Edge
 	touching map[string][]edgeKey // node id -> edges put in this batch that touch it
-	res      *Result
+	// trackTouching is set when the batch deletes nodes, the only case that
+	// needs touching.
+	trackTouching bool
+	res           *Result
 
 	writes []write
 	// Changes to mem, applied after the commit.
@@ -100,7 +109,7 @@ type planner struct {
 
 func (p *planner) nodeExists(id string) bool {
 	if st, ok := p.nodes[id]; ok {
-		return st.new != nil
+		return st != nil
 	}
 	_, ok := p.m.lookup(id)
 	return ok
@@ -116,24 +125,26 @@ func (p *planner) storedEdgeExists(k edgeKey) (bool, error) {
 
 func (p *planner) edgeExists(k edgeKey) (bool, error) {
 	if st, ok := p.edges[k]; ok {
-		return st.new != nil, nil
+		return st != nil, nil
 	}
 	return p.storedEdgeExists(k)
 }
 
-func (p *planner) op(o *op) error {
+// op folds one operation into the final state. Put operations keep a
+// pointer into the batch instead of a copy.
+func (p *planner) op(b *Batch, o op) error {
 	if err := p.ctx.Err(); err != nil {
 		return err
 	}
 	switch o.kind {
 	case opPutNode:
-		n := o.node
+		n := &b.nodes[o.i]
 		if err := n.Validate(); err != nil {
 			return err
 		}
-		p.nodes[n.ID] = &nodeState{new: &n}
+		p.nodes[n.ID] = n
 	case opDeleteNode:
-		id := o.node.ID
+		id := b.nodes[o.i].ID
 		if _, err := KindOf(id); err != nil {
 			return err
 		}
@@ -148,20 +159,23 @@ func (p *planner) op(o *op) error {
 			return fmt.Errorf("delete node %s: %w: %d edges (first %s); delete them or cascade", id, ErrHasEdges, len(edges), edges[0])
 		}
 		for _, k := range edges {
-			p.edges[k] = &edgeState{}
+			p.edges[k] = nil
 		}
-		p.nodes[id] = &nodeState{}
+		p.nodes[id] = nil
 	case opPutEdge:
-		e := o.edge
+		e := &b.edges[o.i]
 		if err := e.Validate(); err != nil {
 			return err
 		}
 		k := edgeKey{e.Type, e.From, e.To}
-		p.edges[k] = &edgeState{new: &e}
-		p.touching[e.From] = append(p.touching[e.From], k)
-		p.touching[e.To] = append(p.touching[e.To], k)
+		p.edges[k] = e
+		if p.trackTouching {
+			p.touching[e.From] = append(p.touching[e.From], k)
+			p.touching[e.To] = append(p.touching[e.To], k)
+		}
 	case opDeleteEdge:
-		k := edgeKey{o.edge.Type, o.edge.From, o.edge.To}
+		e := &b.edges[o.i]
+		k := edgeKey{e.Type, e.From, e.To}
 		ok, err := p.edgeExists(k)
 		if err != nil {
 			return err
@@ -169,7 +183,7 @@ func (p *planner) op(o *op) error {
 		if !ok {
 			return fmt.Errorf("delete edge %s: %w", k, ErrNotFound)
 		}
-		p.edges[k] = &edgeState{}
+		p.edges[k] = nil
 	}
 	return nil
 }
@@ -183,7 +197,7 @@ func (p *planner) edgesAt(id string) ([]edgeKey, error) {
 			return
 		}
 		seen[k] = true
-		if st, ok := p.edges[k]; ok && st.new == nil {
+		if st, ok := p.edges[k]; ok && st == nil {
 			return
 		}
 		out = append(out, k)
@@ -205,7 +219,7 @@ func (p *planner) edgesAt(id string) ([]edgeKey, error) {
 // check verifies the final state: every edge's endpoints exist.
 func (p *planner) check() error {
 	for _, k := range sortedEdgeKeys(p.edges) {
-		if p.edges[k].new == nil {
+		if p.edges[k] == nil {
 			continue
 		}
 		for _, id := range []string{k.from, k.to} {
@@ -217,7 +231,7 @@ func (p *planner) check() error {
 	return nil
 }
 
-func sortedEdgeKeys(m map[edgeKey]*edgeState) []edgeKey {
+func sortedEdgeKeys(m map[edgeKey]*Edge) []edgeKey {
 	ks := slices.Collect(maps.Keys(m))
 	slices.SortFunc(ks, func(a, b edgeKey) int {
 		if c := compareStr(a.from, b.from); c != 0 {
@@ -253,7 +267,7 @@ func (p *planner) diff() error {
 				return err
 			}
 		}
-		if err := p.diffNode(id, p.nodes[id].new); err != nil {
+		if err := p.diffNode(id, p.nodes[id]); err != nil {
 			return err
 		}
 	}
@@ -263,7 +277,7 @@ func (p *planner) diff() error {
 				return err
 			}
 		}
-		if err := p.diffEdge(k, p.edges[k].new); err != nil {
+		if err := p.diffEdge(k, p.edges[k]); err != nil {
 			return err
 		}
 	}
@@ -438,9 +452,6 @@ func (p *planner) diffEdge(k edgeKey, e *Edge) error {
 // commit writes the planned keys. A batch that fits one transaction is
 // committed in it; a larger one is staged under a new generation.
 func (s *Store) commit(ctx context.Context, gen *generation, p *planner) error {
-	if len(p.m.index) == 0 && len(p.writes) > streamThreshold {
-		return s.commitStaged(ctx, gen, p)
-	}
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
 	for _, w := range p.writes {
@@ -467,10 +478,6 @@ func (s *Store) commit(ctx context.Context, gen *generation, p *planner) error {
 	return nil
 }
 
-// streamThreshold is the batch size (in key writes) from which a batch into
-// an empty store is streamed without first trying one transaction.
-const streamThreshold = 20000
-
 // commitStaged copies the live generation with the batch applied into a new
 // generation, in as many Badger transactions as it takes, then switches the
 // generation pointer in one small transaction. A crash before the switch
@@ -483,9 +490,6 @@ func (s *Store) commitStaged(ctx context.Context, gen *generation, p *planner) e
 	}
 	nk := genPrefix(next)
 	rekey := func(k []byte) []byte { return append(append(make([]byte, 0, len(k)), nk...), k[4:]...) }
-	if len(p.m.index) == 0 {
-		return s.commitStream(ctx, gen, next, p, rekey)
-	}
 	touched := make(map[string]bool, len(p.writes))
 	for _, w := range p.writes {
 		touched[string(w.key[4:])] = true
@@ -601,72 +605,6 @@ func (s *Store) dropLater(old *generation) {
 	}()
 }
 
-// commitStream loads a batch into an empty store with Badger's
-// StreamWriter, which builds sorted tables directly instead of going
-// through the memtables: several times faster than transactions for a big
-// first seed. StreamWriter starts by dropping everything, which on an
-// empty store loses nothing but the meta keys, written again after. A
-// crash while streaming leaves no generation pointer, so the next Open
-// takes generation 1 as live and drops the partial generation next (>= 2).
-//
-// StreamWriter also replaces Badger's timestamp oracle, which a read
-// transaction open across it would corrupt, so every reader is held off
-// while it runs (on an empty store there is nothing to read anyway).
-func (s *Store) commitStream(ctx context.Context, gen *generation, next uint32, p *planner, rekey func([]byte) []byte) error {
-	p.txn.Discard()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	gen.readers.Wait()
-	kvs := make([]write, 0, len(p.writes))
-	for _, w := range p.writes {
-		if !w.del {
-			kvs = append(kvs, write{key: rekey(w.key), val: w.val})
-		}
-	}
-	sortWrites(kvs)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	sw := s.db.NewStreamWriter()
-	abort := func(err error) error {
-		sw.Cancel()
-		if derr := s.db.DropPrefix(genPrefix(next)); derr != nil {
-			s.log.Error().Err(derr).Uint32("generation", next).Msg("drop streamed generation")
-		}
-		return err
-	}
-	if err := sw.Prepare(); err != nil {
-		return abort(fmt.Errorf("stream batch: prepare: %w", err))
-	}
-	buf := z.NewBuffer(32<<20, "stancegraph.stream")
-	defer buf.Release()
-	for i, kv := range kvs {
-		if i%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return abort(err)
-			}
-		}
-		badger.KVToBuffer(&pb.KV{Key: kv.key, Value: kv.val, Version: 1}, buf)
-		if buf.LenNoPadding() > 16<<20 {
-			if err := sw.Write(buf); err != nil {
-				return abort(fmt.Errorf("stream batch: %w", err))
-			}
-			buf.Reset()
-		}
-	}
-	if err := sw.Write(buf); err != nil {
-		return abort(fmt.Errorf("stream batch: %w", err))
-	}
-	if err := sw.Flush(); err != nil {
-		return abort(fmt.Errorf("stream batch: flush: %w", err))
-	}
-	if err := s.switchLocked(next, p); err != nil {
-		return abort(err)
-	}
-	s.dropLater(gen)
-	return nil
-}
-
 // applyMem makes mem match the committed batch. Callers hold s.mu.
 func (s *Store) applyMem(p *planner) {
 	m := s.mem
@@ -691,24 +629,4 @@ func (s *Store) applyMem(p *planner) {
 	}
 	m.textDocs = uint64(int64(m.textDocs) + p.textDocs)
 	m.textLen = uint64(int64(m.textLen) + p.textLen)
-}
-
-// sortWrites sorts writes by key. The planner emits node, out-edge and
-// text-length keys already in order, so each key family is sorted on its
-// own, and only if it is not sorted yet.
-func sortWrites(ws []write) {
-	byFam := map[byte][]write{}
-	for _, w := range ws {
-		f := w.key[4]
-		byFam[f] = append(byFam[f], w)
-	}
-	cmp := func(a, b write) int { return bytes.Compare(a.key, b.key) }
-	out := ws[:0]
-	for _, f := range slices.Sorted(maps.Keys(byFam)) {
-		fam := byFam[f]
-		if !slices.IsSortedFunc(fam, cmp) {
-			slices.SortFunc(fam, cmp)
-		}
-		out = append(out, fam...)
-	}
 }

@@ -2,9 +2,13 @@ package graph
 
 // Batch is a list of writes applied all-or-nothing by (*Store).Apply, in
 // order: a later operation sees the earlier ones, so a batch may create a
-// node and link it in one go.
+// node and link it in one go. Nodes and edges are kept in their own slices
+// and operations refer to them by index, so a batch of a million edges
+// holds a million edges and not a million node-sized operations.
 type Batch struct {
-	ops []op
+	ops   []op
+	nodes []Node
+	edges []Edge
 }
 
 type opKind uint8
@@ -16,29 +20,37 @@ const (
 	opDeleteEdge
 )
 
+// op is one operation: its kind and the index of its node or edge.
 type op struct {
 	kind    opKind
-	node    Node
-	edge    Edge
 	cascade bool
+	i       int32
 }
 
 // PutNode creates the node or replaces the node with the same id.
-func (b *Batch) PutNode(n Node) { b.ops = append(b.ops, op{kind: opPutNode, node: n}) }
+func (b *Batch) PutNode(n Node) {
+	b.ops = append(b.ops, op{kind: opPutNode, i: int32(len(b.nodes))})
+	b.nodes = append(b.nodes, n)
+}
 
 // DeleteNode deletes a node. Without cascade the batch fails with
 // ErrHasEdges while edges touch the node; with cascade they go too.
 func (b *Batch) DeleteNode(id string, cascade bool) {
-	b.ops = append(b.ops, op{kind: opDeleteNode, node: Node{ID: id}, cascade: cascade})
+	b.ops = append(b.ops, op{kind: opDeleteNode, cascade: cascade, i: int32(len(b.nodes))})
+	b.nodes = append(b.nodes, Node{ID: id})
 }
 
 // PutEdge creates the edge or replaces the edge with the same type, from
 // and to.
-func (b *Batch) PutEdge(e Edge) { b.ops = append(b.ops, op{kind: opPutEdge, edge: e}) }
+func (b *Batch) PutEdge(e Edge) {
+	b.ops = append(b.ops, op{kind: opPutEdge, i: int32(len(b.edges))})
+	b.edges = append(b.edges, e)
+}
 
 // DeleteEdge deletes the edge with the given identity.
 func (b *Batch) DeleteEdge(t EdgeType, from, to string) {
-	b.ops = append(b.ops, op{kind: opDeleteEdge, edge: Edge{Type: t, From: from, To: to}})
+	b.ops = append(b.ops, op{kind: opDeleteEdge, i: int32(len(b.edges))})
+	b.edges = append(b.edges, Edge{Type: t, From: from, To: to})
 }
 
 // Len returns the number of operations in the batch.

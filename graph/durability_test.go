@@ -45,6 +45,11 @@ func TestReopen(t *testing.T) {
 // names different stances.
 func bigBatch(n, offset int) *graph.Batch {
 	b := &graph.Batch{}
+	bigBatchInto(b, n, offset)
+	return b
+}
+
+func bigBatchInto(b *graph.Batch, n, offset int) {
 	b.PutNode(graph.Node{ID: "topic/big", Name: "Big topic", Scale: &graph.Scale{Negative: "no", Positive: "yes"}})
 	for i := offset; i < offset+n; i++ {
 		st := fmt.Sprintf("stance/s%06d", i)
@@ -54,7 +59,6 @@ func bigBatch(n, offset int) *graph.Batch {
 		b.PutEdge(graph.Edge{Type: graph.HeldBy, From: st, To: p})
 		b.PutEdge(graph.Edge{Type: graph.OnTopic, From: st, To: "topic/big"})
 	}
-	return b
 }
 
 // TestStagedBatch forces batches past Badger's transaction limit (a small
@@ -119,6 +123,55 @@ func TestStagedBatch(t *testing.T) {
 		t.Fatal("reopened staged store differs")
 	}
 	mustVerify(t, staged)
+}
+
+// TestStreamLoad loads a big batch into an empty store (the streaming
+// path) and checks it gives what small transactions give.
+func TestStreamLoad(t *testing.T) {
+	dir := t.TempDir()
+	loaded := mustOpenDir(t, dir, graph.Options{})
+	small := mustOpen(t)
+	mustApply(t, small, fixture())
+	mustApply(t, small, bigBatch(4000, 0))
+	// The fixture and the big batch in one batch, with an update, and a
+	// node and edge created and deleted within the batch.
+	all := &graph.Batch{}
+	fixtureInto(all)
+	bigBatchInto(all, 4000, 0)
+	all.PutNode(graph.Node{ID: "person/jd-vance", Name: "JD Vance"})
+	all.PutNode(graph.Node{ID: "person/gone", Name: "Gone"})
+	all.PutEdge(graph.Edge{Type: graph.MemberOf, From: "person/gone", To: "org/un"})
+	all.DeleteNode("person/gone", true)
+	fix := &graph.Batch{}
+	fix.PutNode(graph.Node{ID: "person/jd-vance", Name: "JD Vance"})
+	mustApply(t, small, fix)
+
+	dry, err := loaded.Apply(context.Background(), all, graph.ApplyOptions{DryRun: true})
+	if err != nil || dry.EdgesCreated != 16+8000 {
+		t.Fatalf("dry run: %+v %v", dry, err)
+	}
+	if c, _ := loaded.Counts(context.Background()); c.Nodes != 0 {
+		t.Fatal("dry run wrote")
+	}
+	r := mustApply(t, loaded, all)
+	if r.EdgesCreated != 16+8000 || r.NodesCreated != 15+4000+500+1 {
+		t.Fatalf("load result %+v", r)
+	}
+	want := dump(t, small)
+	if got := dump(t, loaded); got != want {
+		t.Fatal("streamed load differs from small transactions")
+	}
+	mustVerify(t, loaded)
+	if hits, _ := loaded.Search(context.Background(), "antonio", graph.SearchOptions{}); len(hits) != 1 {
+		t.Fatalf("search after load: %v", hitIDs(hits))
+	}
+	// Writes after the load go through transactions on top of it.
+	mustApply(t, loaded, bigBatch(10, 9000))
+	mustVerify(t, loaded)
+	loaded.Close()
+	loaded = mustOpenDir(t, dir, graph.Options{})
+	defer loaded.Close()
+	mustVerify(t, loaded)
 }
 
 // TestConsecutiveStagedBatches applies staged batches back to back, so
@@ -213,7 +266,7 @@ func crashChild(dir string) {
 
 func stancesInCrashBatch(i int) int {
 	if i%5 == 0 {
-		return 2500
+		return 2000 // 6,002 operations: streamed into the empty store, staged later
 	}
 	return 20
 }

@@ -52,6 +52,12 @@ var article = graph.Source{Document: "doc/article", Quote: "Vance", Locator: "¶
 // a topic and its subtopic, their states, the UN and a declaration.
 func fixture() *graph.Batch {
 	b := &graph.Batch{}
+	fixtureInto(b)
+	return b
+}
+
+// fixtureInto adds the fixture's operations to b.
+func fixtureInto(b *graph.Batch) {
 	b.PutNode(graph.Node{ID: "doc/article", Name: "Article about the AI Action Summit", DocType: graph.DocArticle, Language: "de",
 		Text: "Auf dem KI-Gipfel sprach sich US-Vizepräsident J.D. Vance gegen eine strikte Regulierung aus. Bundeskanzler Olaf Scholz hatte sich im Élysée-Palast für klare Regeln ausgesprochen."})
 	b.PutNode(graph.Node{ID: "doc/declaration", Name: "Paris declaration", DocType: graph.DocDeclaration})
@@ -90,5 +96,4 @@ func fixture() *graph.Batch {
 	} {
 		b.PutEdge(e)
 	}
-	return b
 }

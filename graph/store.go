@@ -86,6 +86,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
 		WithValueLogFileSize(defaultVlogFileSize).
 		WithNumMemtables(3).
+		WithBaseTableSize(1 << 20). // StreamWriter builds tables of 32x this; smaller keeps a load lean
 		WithNumCompactors(2).
 		WithMetricsEnabled(false)
 	if opts.InMemory {
