@@ -146,10 +146,9 @@ func (b *bfsScratch) reset(n int) {
 // DefaultPathDepth), following edges of the given types (all when empty)
 // in either direction; ok is false when there is none. It runs a
 // bidirectional breadth-first search on the in-memory topology, expanding
-// the smaller frontier a whole level at a time. Among several shortest
-// paths it picks the one through the meeting node with the smallest id,
-// with neighbours visited in (type, id) order, so the answer is the same
-// every time for the same graph.
+// the cheaper frontier a level at a time and stopping at the first meeting.
+// Neighbours are visited in (type, id) order, so among several shortest
+// paths it returns the same one every time for the same graph.
 func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int, types []EdgeType) (p Path, ok bool, err error) {
 	if maxDepth == 0 {
 		maxDepth = DefaultPathDepth
@@ -232,32 +231,35 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		depth[side]++
 		d := uint8(depth[side])
 		var next []uint32
-		// The best meeting so far: u on this side, w on the other.
+		// The first meeting in visiting order: u on this side, w on the
+		// other. Every meeting found while expanding one level makes a walk
+		// of the same length (a node the other side reached earlier would
+		// have met this side earlier), so the first one is a shortest walk,
+		// and visiting order is fixed by the graph, so it is always the same.
 		found, bu, bw := false, uint32(0), uint32(0)
-		step := func(u, w uint32) {
+		step := func(u, w uint32) bool {
 			nw := &nodes[w]
 			if nw.mark != ep {
 				*nw = bfsNode{mark: ep, parent: u, dist: d, side: side}
 				next = append(next, w)
-				return
+				return false
 			}
 			if nw.side == side {
-				return
+				return false
 			}
-			if !found || nw.dist < nodes[bw].dist ||
-				nw.dist == nodes[bw].dist && (m.ids[w] < m.ids[bw] || w == bw && m.ids[u] < m.ids[bu]) {
-				found, bu, bw = true, u, w
-			}
+			found, bu, bw = true, u, w
+			return true
 		}
+	expand:
 		for _, u := range fronts[side] {
 			for _, x := range m.out[u] {
-				if follow(x) {
-					step(u, x.node)
+				if follow(x) && step(u, x.node) {
+					break expand
 				}
 			}
 			for _, x := range m.in[u] {
-				if follow(x) {
-					step(u, x.node)
+				if follow(x) && step(u, x.node) {
+					break expand
 				}
 			}
 		}
