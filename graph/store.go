@@ -85,7 +85,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithBlockCacheSize(orDefault(opts.BlockCacheSize, defaultBlockCacheSize)).
 		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
 		WithValueLogFileSize(defaultVlogFileSize).
-		WithNumMemtables(3).
+		WithNumMemtables(2).
 		WithBaseTableSize(1 << 20). // StreamWriter builds tables of 32x this; smaller keeps a load lean
 		WithNumCompactors(2).
 		WithMetricsEnabled(false)

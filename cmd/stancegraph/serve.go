@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxCost := fs.Int("max-cost", schema.DefaultMaxCost, "largest estimated number of nodes a query may return")
 	timeout := fs.Duration("timeout", schema.DefaultTimeout, "time limit of one request")
 	shutdown := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
+	memLimit := fs.Int64("memory-limit", 256, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0 = none; GOMEMLIMIT overrides)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,6 +45,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		return err
+	}
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(*memLimit << 20)
 	}
 	toks, err := tokens(*tokensFile)
 	if err != nil {
