@@ -24,10 +24,7 @@ const (
 // Meta keys live in generation 0, which is never dropped.
 const metaGen uint32 = 0
 
-var (
-	metaKeyGen = metaKey("gen") // the live generation, u32
-	metaKeySeq = metaKey("seq") // the commit sequence, u64
-)
+var metaKeyGen = metaKey("gen") // the live generation, u32
 
 func metaKey(name string) []byte {
 	k := genPrefix(metaGen)
@@ -229,18 +226,6 @@ func (ks keyspace) parseTerm(k []byte) (term, id string, err error) {
 	return term, id, err
 }
 
-func (ks keyspace) parseTextLen(k []byte) (string, error) {
-	b, err := ks.body(k, famTextLen)
-	if err != nil {
-		return "", err
-	}
-	id, rest, err := readStr(b)
-	if err == nil && len(rest) != 0 {
-		err = errBadKey
-	}
-	return id, err
-}
-
 // sortableFloat maps a float64 to a uint64 whose order is the float order.
 func sortableFloat(f float64) uint64 {
 	if f == 0 {
@@ -258,18 +243,6 @@ func unsortableFloat(u uint64) float64 {
 		return math.Float64frombits(u &^ (1 << 63))
 	}
 	return math.Float64frombits(^u)
-}
-
-// prefixEnd returns the smallest key greater than every key with prefix p.
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
 }
 
 // Cursors are opaque to clients: base64url of a version byte and the id.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"math"
 	"testing"
 )
 
@@ -55,7 +56,7 @@ func FuzzKeyEncoding(f *testing.F) {
 }
 
 func FuzzSortableFloat(f *testing.F) {
-	f.Add(0.0, -0.0)
+	f.Add(0.0, math.Copysign(0, -1))
 	f.Add(-1.0, 1.0)
 	f.Add(0.33, -0.33)
 	f.Fuzz(func(t *testing.T, a, b float64) {

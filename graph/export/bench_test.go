@@ -125,14 +125,13 @@ func benchStore(b *testing.B, n int) *graph.Store {
 
 // measure samples the live heap and resets the resident peak.
 type measure struct {
-	start   time.Time
-	stop    chan struct{}
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	heap    uint64
-	base    uint64 // live heap at the start: the store's own memory
-	rssOK   bool
-	elapsed time.Duration
+	start time.Time
+	stop  chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	heap  uint64
+	base  uint64 // live heap at the start: the store's own memory
+	rssOK bool
 }
 
 func startMeasure() *measure {
