@@ -34,7 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxCost := fs.Int("max-cost", schema.DefaultMaxCost, "largest estimated number of nodes a query may return")
 	timeout := fs.Duration("timeout", schema.DefaultTimeout, "time limit of one request")
 	shutdown := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
-	memLimit := fs.Int64("memory-limit", 192, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0 = none; GOMEMLIMIT overrides)")
+	memLimit := fs.Int64("memory-limit", 160, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0 = none; GOMEMLIMIT overrides)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
