@@ -213,6 +213,10 @@ type reqState struct {
 
 	mu    sync.Mutex
 	nodes map[string]*graph.Node // nodes read in this request; nil entries are misses
+
+	// growStack asks the first root resolver to grow the stack of the
+	// execution goroutine; only that goroutine reads and clears it.
+	growStack bool
 }
 
 type ctxKey struct{}

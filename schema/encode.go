@@ -23,6 +23,9 @@ func (w *jsonWriter) bytes() []byte { return w.buf }
 // response writes {"errors":[...],"data":{...}}. Without withData the
 // data entry is left out, as for request errors.
 func (w *jsonWriter) response(p *prepared, op *ast.OperationDefinition, data map[string]any, errs []outError, withData bool) {
+	if w.buf == nil {
+		w.buf = make([]byte, 0, 1024)
+	}
 	w.buf = append(w.buf, '{')
 	if len(errs) > 0 {
 		w.buf = append(w.buf, `"errors":[`...)
@@ -102,7 +105,13 @@ func collect(m map[string]any, sels []ast.Selection, frags map[string]*ast.Fragm
 				i = len(out) - 1
 			}
 			if s.SelectionSet != nil {
-				out[i].sels = append(out[i].sels, s.SelectionSet.Selections...)
+				if out[i].sels == nil {
+					// Clipped, so that a later merge copies instead of
+					// writing into the shared document.
+					out[i].sels = slices.Clip(s.SelectionSet.Selections)
+				} else {
+					out[i].sels = append(out[i].sels, s.SelectionSet.Selections...)
+				}
 			}
 		case *ast.InlineFragment:
 			if s.SelectionSet != nil {

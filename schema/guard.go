@@ -27,6 +27,15 @@ type prepared struct {
 	doc       *ast.Document
 	ops       []*ast.OperationDefinition
 	fragments map[string]*ast.FragmentDefinition
+	depth     map[*ast.OperationDefinition]int // nesting with fragments expanded
+	// costs holds the cost of each operation without variables, which
+	// depends on nothing else.
+	costs map[*ast.OperationDefinition]opCost
+}
+
+type opCost struct {
+	n   int
+	err *Error
 }
 
 // lexCheck counts lexical tokens and bracket nesting without building
@@ -154,7 +163,7 @@ func (a *API) parseAndCheck(query string) (*prepared, []outError) {
 	if err != nil {
 		return nil, []outError{fromGQL(gqlerrors.FormatError(err), CodeBadUserInput)}
 	}
-	p := &prepared{doc: doc, fragments: map[string]*ast.FragmentDefinition{}}
+	p := &prepared{doc: doc, fragments: map[string]*ast.FragmentDefinition{}, depth: map[*ast.OperationDefinition]int{}}
 	for _, d := range doc.Definitions {
 		switch d := d.(type) {
 		case *ast.OperationDefinition:
@@ -186,6 +195,13 @@ func (a *API) parseAndCheck(query string) (*prepared, []outError) {
 			out = append(out, fromGQL(e, CodeBadUserInput))
 		}
 		return nil, out
+	}
+	p.costs = map[*ast.OperationDefinition]opCost{}
+	for _, op := range p.ops {
+		if len(op.VariableDefinitions) == 0 {
+			n, err := a.cost(p, op, nil)
+			p.costs[op] = opCost{n, err}
+		}
 	}
 	return p, nil
 }
@@ -310,6 +326,7 @@ func (a *API) checkShape(p *prepared) *Error {
 	var total measure
 	for _, op := range p.ops {
 		m := measureSet(op.SelectionSet)
+		p.depth[op] = m.depth
 		if m.depth > a.cfg.MaxDepth {
 			return errorf(CodeQueryTooComplex, "the query is nested %d levels deep; at most %d are allowed", m.depth, a.cfg.MaxDepth)
 		}
@@ -390,6 +407,11 @@ type costKey struct {
 const plainListEstimate = 10
 
 func (a *API) cost(p *prepared, op *ast.OperationDefinition, vars map[string]any) (int, *Error) {
+	// Without variable definitions no argument can refer to vars: the
+	// document is validated.
+	if c, ok := p.costs[op]; ok {
+		return c.n, c.err
+	}
 	var root *graphql.Object
 	switch op.Operation {
 	case ast.OperationTypeMutation:

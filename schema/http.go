@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rs/zerolog"
 )
@@ -104,14 +105,16 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case http.MethodPost:
-		ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || ct != mediaJSON {
-			fail(http.StatusUnsupportedMediaType, badInput("POST bodies must be %s", mediaJSON))
-			return
-		}
-		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-			fail(http.StatusUnsupportedMediaType, badInput("the body must be UTF-8"))
-			return
+		if ct := r.Header.Get("Content-Type"); ct != mediaJSON { // the usual header needs no parsing
+			ct, params, err := mime.ParseMediaType(ct)
+			if err != nil || ct != mediaJSON {
+				fail(http.StatusUnsupportedMediaType, badInput("POST bodies must be %s", mediaJSON))
+				return
+			}
+			if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+				fail(http.StatusUnsupportedMediaType, badInput("the body must be UTF-8"))
+				return
+			}
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
 		if err != nil {
@@ -206,22 +209,39 @@ func decodeBody(body []byte) (Request, *Error) {
 	if trimmed[0] != '{' {
 		return req, badInput("the body must be a JSON object")
 	}
+	if q, op, ok := simpleBody(trimmed); ok {
+		req.Query, req.OperationName = q, op
+		return req, nil
+	}
+	return decodeJSON(body)
+}
+
+// decodeJSON is decodeBody's general path, for a body that starts with {.
+func decodeJSON(body []byte) (Request, *Error) {
+	var req Request
 	var raw struct {
 		Query         json.RawMessage `json:"query"`
 		OperationName json.RawMessage `json:"operationName"`
 		Variables     json.RawMessage `json:"variables"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&raw); err != nil {
-		return req, badInput("the body is not valid JSON")
-	}
-	if dec.More() {
-		return req, badInput("the body holds more than one JSON value")
+	// A body that is exactly one JSON value decodes the same either way;
+	// the decoder is only for telling what is wrong with the others.
+	if json.Unmarshal(body, &raw) != nil {
+		raw.Query, raw.OperationName, raw.Variables = nil, nil, nil
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if err := dec.Decode(&raw); err != nil {
+			return req, badInput("the body is not valid JSON")
+		}
+		if dec.More() {
+			return req, badInput("the body holds more than one JSON value")
+		}
 	}
 	if len(raw.Query) == 0 || string(raw.Query) == "null" {
 		return req, badInput("the request has no query")
 	}
-	if err := json.Unmarshal(raw.Query, &req.Query); err != nil {
+	if q, ok := plainString(raw.Query); ok {
+		req.Query = q
+	} else if err := json.Unmarshal(raw.Query, &req.Query); err != nil {
 		return req, badInput("query must be a string")
 	}
 	if len(raw.OperationName) > 0 && string(raw.OperationName) != "null" {
@@ -235,6 +255,123 @@ func decodeBody(body []byte) (Request, *Error) {
 		}
 	}
 	return req, nil
+}
+
+// simpleBody reads the usual body without encoding/json: an object with
+// "query" and perhaps "operationName", each an ASCII string without
+// \u escapes (or, for operationName, null), each at most once. Anything
+// else is left to decodeBody's general path.
+func simpleBody(b []byte) (query, opName string, ok bool) {
+	ws := func(i int) int {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+			i++
+		}
+		return i
+	}
+	// str decodes the string literal at i and returns the index after it,
+	// or -1 when there is none or it is not that simple.
+	str := func(i int) (string, int) {
+		if i >= len(b) || b[i] != '"' {
+			return "", -1
+		}
+		var esc []byte // the decoded text, once there is an escape
+		start := i + 1
+		for j := start; j < len(b); j++ {
+			c := b[j]
+			switch {
+			case c == '"':
+				if esc == nil {
+					return string(b[start:j]), j + 1
+				}
+				return string(append(esc, b[start:j]...)), j + 1
+			case c < 0x20 || c >= utf8.RuneSelf:
+				return "", -1
+			case c == '\\':
+				if j+1 >= len(b) {
+					return "", -1
+				}
+				var d byte
+				switch b[j+1] {
+				case '"', '\\', '/':
+					d = b[j+1]
+				case 'b':
+					d = '\b'
+				case 'f':
+					d = '\f'
+				case 'n':
+					d = '\n'
+				case 'r':
+					d = '\r'
+				case 't':
+					d = '\t'
+				default: // \u and invalid escapes
+					return "", -1
+				}
+				esc = append(append(esc, b[start:j]...), d)
+				j++
+				start = j + 1
+			}
+		}
+		return "", -1
+	}
+	i := ws(0)
+	if i >= len(b) || b[i] != '{' {
+		return "", "", false
+	}
+	var seenQuery, seenOp bool
+	i = ws(i + 1)
+	for {
+		key, end := str(i)
+		if end < 0 {
+			return "", "", false
+		}
+		i = ws(end)
+		if i >= len(b) || b[i] != ':' {
+			return "", "", false
+		}
+		i = ws(i + 1)
+		val, end := str(i)
+		isNull := false
+		if end < 0 {
+			if len(b)-i < 4 || string(b[i:i+4]) != "null" {
+				return "", "", false
+			}
+			end, isNull = i+4, true
+		}
+		switch {
+		case key == "query" && !seenQuery && !isNull:
+			seenQuery, query = true, val
+		case key == "operationName" && !seenOp:
+			seenOp, opName = true, val
+		default:
+			return "", "", false
+		}
+		i = ws(end)
+		if i < len(b) && b[i] == ',' {
+			i = ws(i + 1)
+			continue
+		}
+		if i < len(b) && b[i] == '}' && ws(i+1) == len(b) {
+			return query, opName, seenQuery
+		}
+		return "", "", false
+	}
+}
+
+// plainString decodes a JSON string literal without escapes, control
+// characters or non-ASCII bytes, the usual form of a query, as
+// encoding/json would.
+func plainString(lit []byte) (string, bool) {
+	if len(lit) < 2 || lit[0] != '"' || lit[len(lit)-1] != '"' {
+		return "", false
+	}
+	lit = lit[1 : len(lit)-1]
+	for _, c := range lit {
+		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return "", false
+		}
+	}
+	return string(lit), true
 }
 
 // handleCORS sets CORS headers for allowed origins and answers preflight

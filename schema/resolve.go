@@ -33,6 +33,12 @@ func (a *API) wrap(fn resolver) graphql.FieldResolveFn {
 		if err := ctx.Err(); err != nil {
 			return nil, a.public(ctx, err)
 		}
+		if p.Info.Path != nil && p.Info.Path.Prev == nil {
+			if st := stateOf(ctx); st != nil && st.growStack {
+				st.growStack = false
+				growStack(st.growStack)
+			}
+		}
 		v, err = fn(ctx, p)
 		if err != nil {
 			return nil, a.public(ctx, err)
@@ -185,8 +191,11 @@ func srcNode(p graphql.ResolveParams) *graph.Node {
 	return n
 }
 
-func optString(s string) any {
-	if s == "" {
+// optString is s for a nullable String field, null when empty. It hands
+// the string over by pointer because graphql-go's String and ID scalars
+// serialize a *string as is but run a plain string through fmt.Sprintf.
+func optString(s *string) any {
+	if *s == "" {
 		return nil
 	}
 	return s
@@ -547,3 +556,33 @@ func positionRange(v any) (lo, hi *float64, err error) {
 	}
 	return lo, hi, nil
 }
+
+// growStack grows the calling goroutine's stack while it is still shallow.
+// graphql-go runs every execution in a fresh goroutine whose stack starts
+// small (2 KiB, or the runtime's running average) and is copied, every
+// frame on it adjusted, each time the recursion outgrows it: up to four
+// copies, the last ones deep, for the point query. The
+// first root resolver of a nested query calls this so that the stack
+// grows once, with few frames on it, to the size the query needs.
+//
+// run is always false at run time; as an argument the compiler cannot
+// drop the branch that sizes the frame.
+//
+//go:noinline
+func growStack(run bool) {
+	if run {
+		// Never runs: buf sizes the frame without being zeroed, so the
+		// new stack is not touched until the query uses it.
+		var buf [stackReserve]byte
+		keep(buf[:])
+	}
+}
+
+// stackReserve is the frame of growStack: with the frames below a root
+// resolver it takes the stack past 16 KiB, so the runtime doubles it to
+// 32 KiB, which holds a query six levels deep with the store reads of its
+// innermost fields.
+const stackReserve = 16 << 10
+
+//go:noinline
+func keep([]byte) {}

@@ -112,6 +112,7 @@ func (a *API) run(ctx context.Context, req Request, o runOptions) outcome {
 		return oneError(http.StatusBadRequest, http.StatusOK, badInput("%s operations are not supported", kind))
 	}
 
+	st.growStack = p.depth[op] >= growStackDepth
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        a.schema,
 		AST:           p.doc,
@@ -123,6 +124,10 @@ func (a *API) run(ctx context.Context, req Request, o runOptions) outcome {
 	out.op, out.cost = opName, cost
 	return out
 }
+
+// growStackDepth is the nesting from which execution grows its stack at
+// the start rather than step by step (see growStack).
+const growStackDepth = 4
 
 // encodeResult writes an execution result with the data's keys in query
 // order and every error mapped through the boundary.

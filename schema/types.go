@@ -84,11 +84,11 @@ func (ts *types) mustOne(t graphql.Output, dir graph.Direction, et graph.EdgeTyp
 }
 
 func (ts *types) common(fs graphql.Fields) graphql.Fields {
-	fs["id"] = field(nn(graphql.ID), func(n *graph.Node) any { return n.ID })
+	fs["id"] = field(nn(graphql.ID), func(n *graph.Node) any { return &n.ID })
 	fs["kind"] = field(nn(ts.nodeKind), func(n *graph.Node) any { return n.Kind.String() })
-	fs["name"] = field(nn(graphql.String), func(n *graph.Node) any { return n.Name })
+	fs["name"] = field(nn(graphql.String), func(n *graph.Node) any { return &n.Name })
 	fs["sources"] = field(listOf(ts.source), func(n *graph.Node) any { return sourcesOf(n.Sources) })
-	fs["origin"] = field(nn(graphql.String), func(n *graph.Node) any { return n.Origin })
+	fs["origin"] = field(nn(graphql.String), func(n *graph.Node) any { return &n.Origin })
 	return fs
 }
 
@@ -152,14 +152,14 @@ func (ts *types) actorFields(fs graphql.Fields) graphql.Fields {
 		Resolve:     a.wrap(a.actorAlignment),
 	}
 	fs["aliases"] = field(listOf(graphql.String), func(n *graph.Node) any { return nonNilStrings(n.Aliases) })
-	fs["description"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Description) })
+	fs["description"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Description) })
 	fs["announced"] = ts.rel(listOf(ts.initiative), graph.Out, graph.Announced)
 	return fs
 }
 
 func (ts *types) connection(name string, of graphql.Output) *graphql.Object {
 	edge := graphql.NewObject(graphql.ObjectConfig{Name: name + "Edge", Fields: graphql.Fields{
-		"cursor": field(nn(graphql.String), func(n *graph.Node) any { return graph.Cursor(n.ID) }),
+		"cursor": field(nn(graphql.String), func(n *graph.Node) any { c := graph.Cursor(n.ID); return &c }),
 		"node":   field(nn(of), func(n *graph.Node) any { return n }),
 	}})
 	return graphql.NewObject(graphql.ObjectConfig{Name: name + "Connection", Fields: graphql.Fields{
@@ -319,11 +319,11 @@ func (ts *types) buildLeaves() {
 			})},
 			"quote": {Type: graphql.String, Description: "The exact words in the document, in its language.", Resolve: func(p graphql.ResolveParams) (any, error) {
 				s, _ := p.Source.(graph.Source)
-				return optString(s.Quote), nil
+				return optString(&s.Quote), nil
 			}},
 			"locator": {Type: graphql.String, Description: "Where in the document: paragraph, page or timestamp.", Resolve: func(p graphql.ResolveParams) (any, error) {
 				s, _ := p.Source.(graph.Source)
-				return optString(s.Locator), nil
+				return optString(&s.Locator), nil
 			}},
 		}
 	})})
@@ -334,8 +334,8 @@ func (ts *types) buildLeaves() {
 		return graphql.Fields{
 			"text":                {Type: nn(graphql.String), Resolve: quote(func(q graph.Quote) any { return q.Text })},
 			"language":            {Type: nn(graphql.String), Description: "BCP 47 code of `text`, e.g. 'de'.", Resolve: quote(func(q graph.Quote) any { return q.Language })},
-			"translation":         {Type: graphql.String, Resolve: quote(func(q graph.Quote) any { return optString(q.Translation) })},
-			"translationLanguage": {Type: graphql.String, Resolve: quote(func(q graph.Quote) any { return optString(q.TranslationLanguage) })},
+			"translation":         {Type: graphql.String, Resolve: quote(func(q graph.Quote) any { return optString(&q.Translation) })},
+			"translationLanguage": {Type: graphql.String, Resolve: quote(func(q graph.Quote) any { return optString(&q.TranslationLanguage) })},
 			"source": {Type: ts.doc, Resolve: a.wrap(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 				q, _ := p.Source.(graph.Quote)
 				if q.Source == "" {
@@ -372,7 +372,7 @@ func (ts *types) buildLeaves() {
 	}
 	ts.office = graphql.NewObject(graphql.ObjectConfig{Name: "Office", Fields: graphql.FieldsThunk(func() graphql.Fields {
 		return graphql.Fields{
-			"title":        {Type: nn(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) { return edgeOf(p).Role, nil }},
+			"title":        {Type: nn(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) { return &edgeOf(p).Role, nil }},
 			"organization": {Type: nn(ts.org), Resolve: endNode(true)},
 			"validFrom":    {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidFrom), nil }},
 			"validTo":      {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidTo), nil }},
@@ -385,19 +385,19 @@ func (ts *types) buildLeaves() {
 			"type":      {Type: nn(ts.edgeType), Resolve: func(p graphql.ResolveParams) (any, error) { return string(edgeOf(p).Type), nil }},
 			"from":      {Type: nn(ts.node), Resolve: endNode(false)},
 			"to":        {Type: nn(ts.node), Resolve: endNode(true)},
-			"role":      {Type: graphql.String, Description: "e.g. an office title.", Resolve: func(p graphql.ResolveParams) (any, error) { return optString(edgeOf(p).Role), nil }},
+			"role":      {Type: graphql.String, Description: "e.g. an office title.", Resolve: func(p graphql.ResolveParams) (any, error) { return optString(&edgeOf(p).Role), nil }},
 			"validFrom": {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidFrom), nil }},
 			"validTo":   {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidTo), nil }},
 			"sources":   {Type: listOf(ts.source), Resolve: func(p graphql.ResolveParams) (any, error) { return sourcesOf(edgeOf(p).Sources), nil }},
 		}
 	})})
 	ts.scale = graphql.NewObject(graphql.ObjectConfig{Name: "Scale", Fields: graphql.Fields{
-		"negative": {Type: nn(graphql.String), Description: "What position -1 means on this topic.", Resolve: func(p graphql.ResolveParams) (any, error) { s, _ := p.Source.(*graph.Scale); return s.Negative, nil }},
-		"positive": {Type: nn(graphql.String), Description: "What position +1 means on this topic.", Resolve: func(p graphql.ResolveParams) (any, error) { s, _ := p.Source.(*graph.Scale); return s.Positive, nil }},
+		"negative": {Type: nn(graphql.String), Description: "What position -1 means on this topic.", Resolve: func(p graphql.ResolveParams) (any, error) { s, _ := p.Source.(*graph.Scale); return &s.Negative, nil }},
+		"positive": {Type: nn(graphql.String), Description: "What position +1 means on this topic.", Resolve: func(p graphql.ResolveParams) (any, error) { s, _ := p.Source.(*graph.Scale); return &s.Positive, nil }},
 	}})
 	ts.money = graphql.NewObject(graphql.ObjectConfig{Name: "Money", Fields: graphql.Fields{
-		"amount":   {Type: nn(graphql.Float), Resolve: func(p graphql.ResolveParams) (any, error) { m, _ := p.Source.(*graph.Money); return m.Amount, nil }},
-		"currency": {Type: nn(graphql.String), Description: "ISO 4217, e.g. EUR, USD.", Resolve: func(p graphql.ResolveParams) (any, error) { m, _ := p.Source.(*graph.Money); return m.Currency, nil }},
+		"amount":   {Type: nn(graphql.Float), Resolve: func(p graphql.ResolveParams) (any, error) { m, _ := p.Source.(*graph.Money); return &m.Amount, nil }},
+		"currency": {Type: nn(graphql.String), Description: "ISO 4217, e.g. EUR, USD.", Resolve: func(p graphql.ResolveParams) (any, error) { m, _ := p.Source.(*graph.Money); return &m.Currency, nil }},
 	}})
 	ts.pageInfo = graphql.NewObject(graphql.ObjectConfig{Name: "PageInfo", Fields: graphql.Fields{
 		"hasNextPage": {Type: nn(graphql.Boolean), Resolve: func(p graphql.ResolveParams) (any, error) {
@@ -409,7 +409,7 @@ func (ts *types) buildLeaves() {
 			if c == nil {
 				return nil, nil
 			}
-			return optString(c.end), nil
+			return optString(&c.end), nil
 		}},
 	}})
 	ts.count = graphql.NewObject(graphql.ObjectConfig{Name: "Count", Fields: graphql.Fields{
@@ -502,7 +502,7 @@ func (ts *types) buildNodes() {
 	ts.org = graphql.NewObject(graphql.ObjectConfig{Name: "Organization", Interfaces: actorIfaces, Fields: graphql.FieldsThunk(func() graphql.Fields {
 		fs := ts.actorFields(ts.common(graphql.Fields{}))
 		fs["type"] = field(nn(ts.orgType), func(n *graph.Node) any { return string(n.OrgType) })
-		fs["country"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Country) })
+		fs["country"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Country) })
 		fs["country"].Description = "ISO 3166-1 alpha-2, where the organization is a state or based in one."
 		fs["officeHolders"] = &graphql.Field{
 			Type:        listOf(ts.person),
@@ -532,7 +532,7 @@ func (ts *types) buildNodes() {
 
 	ts.topic = graphql.NewObject(graphql.ObjectConfig{Name: "Topic", Interfaces: nodeIfaces, Fields: graphql.FieldsThunk(func() graphql.Fields {
 		fs := ts.common(graphql.Fields{})
-		fs["description"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Description) })
+		fs["description"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Description) })
 		fs["scale"] = field(nn(ts.scale), func(n *graph.Node) any {
 			if n.Scale == nil {
 				return &graph.Scale{}
@@ -560,12 +560,12 @@ func (ts *types) buildNodes() {
 		fs["name"].Description = "A short English headline, e.g. 'Against strict regulation of AI'."
 		fs["holder"] = ts.mustOne(nn(ts.actor), graph.Out, graph.HeldBy, "holder")
 		fs["topic"] = ts.mustOne(nn(ts.topic), graph.Out, graph.OnTopic, "topic")
-		fs["position"] = field(nn(graphql.Float), func(n *graph.Node) any { return n.Position })
+		fs["position"] = field(nn(graphql.Float), func(n *graph.Node) any { return &n.Position })
 		fs["position"].Description = "-1..+1 on the topic's scale."
 		fs["label"] = field(nn(ts.label), func(n *graph.Node) any { return string(n.Label()) })
-		fs["confidence"] = field(nn(graphql.Float), func(n *graph.Node) any { return n.Confidence })
+		fs["confidence"] = field(nn(graphql.Float), func(n *graph.Node) any { return &n.Confidence })
 		fs["confidence"].Description = "0..1: how clearly the source supports this reading."
-		fs["summary"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Summary) })
+		fs["summary"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Summary) })
 		fs["quotes"] = field(listOf(ts.quote), func(n *graph.Node) any {
 			if n.Quotes == nil {
 				return []graph.Quote{}
@@ -586,9 +586,9 @@ func (ts *types) buildNodes() {
 		fs := ts.common(graphql.Fields{})
 		fs["type"] = field(nn(ts.docType), func(n *graph.Node) any { return string(n.DocType) })
 		fs["publishedAt"] = field(ts.date, func(n *graph.Node) any { return optDate(n.PublishedAt) })
-		fs["url"] = field(graphql.String, func(n *graph.Node) any { return optString(n.URL) })
-		fs["language"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Language) })
-		fs["text"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Text) })
+		fs["url"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.URL) })
+		fs["language"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Language) })
+		fs["text"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Text) })
 		fs["text"].Description = "The full text, where the graph holds it (quotes are checked against it)."
 		fs["publisher"] = ts.one(ts.org, graph.In, graph.Published)
 		fs["event"] = ts.one(ts.event, graph.Out, graph.IssuedAt)
@@ -602,7 +602,7 @@ func (ts *types) buildNodes() {
 		fs := ts.common(graphql.Fields{})
 		fs["startDate"] = field(ts.date, func(n *graph.Node) any { return optDate(n.StartDate) })
 		fs["endDate"] = field(ts.date, func(n *graph.Node) any { return optDate(n.EndDate) })
-		fs["location"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Location) })
+		fs["location"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Location) })
 		fs["host"] = ts.one(ts.org, graph.In, graph.Hosted)
 		fs["participants"] = ts.rel(listOf(ts.node), graph.In, graph.Attended)
 		fs["documents"] = ts.rel(listOf(ts.doc), graph.In, graph.IssuedAt)
@@ -618,7 +618,7 @@ func (ts *types) buildNodes() {
 
 	ts.initiative = graphql.NewObject(graphql.ObjectConfig{Name: "Initiative", Interfaces: nodeIfaces, Fields: graphql.FieldsThunk(func() graphql.Fields {
 		fs := ts.common(graphql.Fields{})
-		fs["description"] = field(graphql.String, func(n *graph.Node) any { return optString(n.Description) })
+		fs["description"] = field(graphql.String, func(n *graph.Node) any { return optString(&n.Description) })
 		fs["amount"] = field(ts.money, func(n *graph.Node) any {
 			if n.Amount == nil {
 				return nil
@@ -703,10 +703,10 @@ func (ts *types) buildResults() {
 	})})
 	ts.hit = graphql.NewObject(graphql.ObjectConfig{Name: "SearchHit", Fields: graphql.Fields{
 		"node":  {Type: nn(ts.node), Resolve: func(p graphql.ResolveParams) (any, error) { h, _ := p.Source.(*graph.Hit); return &h.Node, nil }},
-		"score": {Type: nn(graphql.Float), Resolve: func(p graphql.ResolveParams) (any, error) { h, _ := p.Source.(*graph.Hit); return h.Score, nil }},
+		"score": {Type: nn(graphql.Float), Resolve: func(p graphql.ResolveParams) (any, error) { h, _ := p.Source.(*graph.Hit); return &h.Score, nil }},
 		"snippet": {Type: graphql.String, Description: "The matching text with the match marked by [[ ]].", Resolve: func(p graphql.ResolveParams) (any, error) {
 			h, _ := p.Source.(*graph.Hit)
-			return optString(h.Snippet), nil
+			return optString(&h.Snippet), nil
 		}},
 	}})
 }
