@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -534,21 +535,9 @@ func (s *Store) Edges(ctx context.Context, id string, dir Direction, types []Edg
 }
 
 func sortedTypes(ts []EdgeType) []EdgeType {
-	out := append([]EdgeType(nil), ts...)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	// drop duplicates
-	w := 0
-	for i, t := range out {
-		if i == 0 || t != out[w-1] {
-			out[w] = t
-			w++
-		}
-	}
-	return out[:w]
+	out := slices.Clone(ts)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Counts returns the number of nodes per kind and edges per type.
