@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,6 +40,28 @@ func TestReopen(t *testing.T) {
 	mustVerify(t, s)
 	if hits, _ := s.Search(context.Background(), "antonio", graph.SearchOptions{}); len(hits) != 1 {
 		t.Fatalf("search after reopen: %v", hitIDs(hits))
+	}
+}
+
+// TestOpenAfterCrashLeftEmptyMemtable reopens a store whose directory holds
+// the empty memtable file that a kill between Badger's create and resize
+// leaves behind.
+func TestOpenAfterCrashLeftEmptyMemtable(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpenDir(t, dir, graph.Options{})
+	mustApply(t, s, fixture())
+	want := dump(t, s)
+	s.Close()
+	if err := os.WriteFile(filepath.Join(dir, "00099.mem"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = mustOpenDir(t, dir, graph.Options{})
+	defer s.Close()
+	if dump(t, s) != want {
+		t.Fatal("store changed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "00099.mem")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("empty memtable file kept: %v", err)
 	}
 }
 

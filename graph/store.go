@@ -5,7 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,6 +96,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithMetricsEnabled(false)
 	if opts.InMemory {
 		bo.Dir, bo.ValueDir = "", ""
+	} else if err := removeEmptyMemtables(dir, opts.Logger); err != nil {
+		return nil, err
 	}
 	db, err := badger.Open(bo)
 	if err != nil {
@@ -110,6 +116,36 @@ func Open(dir string, opts Options) (*Store, error) {
 		go s.gcLoop(interval)
 	}
 	return s, nil
+}
+
+// removeEmptyMemtables deletes zero-byte memtable files from dir. Badger
+// creates a memtable's write-ahead file and then sizes it; a process killed
+// between the two leaves an empty .mem file, which holds no writes but
+// makes Badger refuse to open ("while opening fid: N err: Create a new
+// file"). Found by TestCrashKeepsAcknowledgedBatches.
+func removeEmptyMemtables(dir string, log zerolog.Logger) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open database directory %q: %w", dir, err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".mem") || !e.Type().IsRegular() {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.Size() != 0 {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("remove empty memtable file left by a crash: %w", err)
+		}
+		log.Warn().Str("file", path).Msg("removed an empty memtable file left by a crash")
+	}
+	return nil
 }
 
 func orDefault(v, def int64) int64 {
