@@ -95,7 +95,7 @@ type tab struct {
 func (b *browser) tab(t *testing.T) *tab {
 	tb := &tab{t: t, b: b, urls: map[network.RequestID]string{}}
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithListener(tb.listen))
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 180*time.Second)
 	t.Cleanup(func() { cancelT(); cancel() })
 	tb.ctx = ctx
 	if err := chromedp.Do(ctx); err != nil {
@@ -181,7 +181,7 @@ func eval[T any](tb *tab, expr string) T {
 // wait polls a JavaScript predicate until it holds.
 func (tb *tab) wait(expr string) {
 	tb.t.Helper()
-	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(45*time.Second))); err != nil {
 		tb.clean()
 		tb.shot("timeout-" + strings.ReplaceAll(tb.t.Name(), "/", "-"))
 		tb.t.Fatalf("waiting for %s: %v", expr, err)
