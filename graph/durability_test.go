@@ -393,3 +393,18 @@ func TestCrashKeepsAcknowledgedBatches(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestSecondOpenNamesHolder opens a database twice: the second Open fails
+// at once with ErrLocked and names the process holding it.
+func TestSecondOpenNamesHolder(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpenDir(t, dir, graph.Options{})
+	defer s.Close()
+	_, err := graph.Open(dir, graph.Options{})
+	if !errors.Is(err, graph.ErrLocked) {
+		t.Fatalf("second open: %v, want ErrLocked", err)
+	}
+	if want := fmt.Sprintf("held by process %d", os.Getpid()); !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %q does not name the holder (%s)", err, want)
+	}
+}

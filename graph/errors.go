@@ -19,6 +19,8 @@ var (
 	ErrClosed = errors.New("store closed")
 	// ErrCorrupt means the stored data breaks an invariant of the store.
 	ErrCorrupt = errors.New("corrupt store")
+	// ErrLocked means another process has the database open.
+	ErrLocked = errors.New("database in use by another process")
 )
 
 func invalidf(format string, args ...any) error {

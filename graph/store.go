@@ -100,8 +100,18 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	db, err := badger.Open(bo)
+	if err != nil && !opts.InMemory && strings.Contains(err.Error(), "Cannot acquire directory lock") {
+		return nil, fmt.Errorf("open %q: %w (%s)", dir, ErrLocked, holder(dir))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open badger database in %q: %w", dir, err)
+	}
+	if !opts.InMemory {
+		// Say who holds the database, for the next process that tries.
+		me := fmt.Sprintf("%d %s", os.Getpid(), strings.Join(os.Args, " "))
+		if err := os.WriteFile(filepath.Join(dir, holderFile), []byte(me), 0o644); err != nil {
+			opts.Logger.Warn().Err(err).Msg("write the holder file")
+		}
 	}
 	s := &Store{db: db, log: opts.Logger, stop: make(chan struct{})}
 	if err := s.load(); err != nil {
@@ -116,6 +126,20 @@ func Open(dir string, opts Options) (*Store, error) {
 		go s.gcLoop(interval)
 	}
 	return s, nil
+}
+
+// holderFile names, inside the database directory, the process that has
+// the database open: its pid and command line.
+const holderFile = "stancegraph.holder"
+
+// holder describes the process recorded as holding the database in dir.
+func holder(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, holderFile))
+	if err != nil || len(b) == 0 {
+		return "holder unknown"
+	}
+	pid, cmd, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
+	return fmt.Sprintf("held by process %s: %s", pid, cmd)
 }
 
 // removeEmptyMemtables deletes zero-byte memtable files from dir. Badger

@@ -34,8 +34,8 @@ func (d *dbFlags) register(fs *flag.FlagSet, withMemory bool) {
 // sentence that says what to do.
 func (d *dbFlags) open(log zerolog.Logger) (*graph.Store, error) {
 	st, err := graph.Open(d.dir, graph.Options{InMemory: d.inMemory, Logger: log})
-	if err != nil && strings.Contains(err.Error(), "Cannot acquire directory lock") {
-		return nil, fmt.Errorf("the database %s is in use by another process (a running server?): stop it, or send seeds to it with --server URL and a token", d.dir)
+	if errors.Is(err, graph.ErrLocked) {
+		return nil, fmt.Errorf("%w\nstop that process (a running server?), or send seeds to it with --server URL and a token", err)
 	}
 	return st, err
 }
