@@ -33,20 +33,8 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	// Only writers change mem, and we hold wmu: reading it unlocked is safe.
 	rtxn := s.db.NewTransaction(false)
 	defer rtxn.Discard()
-	p := &planner{ctx: ctx, txn: rtxn, ks: keyspace{gen.id}, m: m,
-		nodes: map[string]*Node{}, edges: map[edgeKey]*Edge{}, touching: map[string][]edgeKey{}, res: &res}
-	for _, o := range b.ops {
-		if o.kind == opDeleteNode {
-			p.trackTouching = true
-			break
-		}
-	}
-	for i := range b.ops {
-		if err := p.op(b, b.ops[i]); err != nil {
-			return Result{}, fmt.Errorf("operation %d: %w", i+1, err)
-		}
-	}
-	if err := p.check(); err != nil {
+	p, err := plan(ctx, rtxn, keyspace{gen.id}, m, b, &res)
+	if err != nil {
 		return Result{}, err
 	}
 	if p.isLoad(b) {
@@ -69,6 +57,27 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// plan folds the operations of b into their final state and checks it.
+func plan(ctx context.Context, txn *badger.Txn, ks keyspace, m *mem, b *Batch, res *Result) (*planner, error) {
+	p := &planner{ctx: ctx, txn: txn, ks: ks, m: m,
+		nodes: map[string]*Node{}, edges: map[edgeKey]*Edge{}, touching: map[string][]edgeKey{}, res: res}
+	for _, o := range b.ops {
+		if o.kind == opDeleteNode {
+			p.trackTouching = true
+			break
+		}
+	}
+	for i := range b.ops {
+		if err := p.op(b, b.ops[i]); err != nil {
+			return nil, fmt.Errorf("operation %d: %w", i+1, err)
+		}
+	}
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 type edgeKey struct {

@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"slices"
 )
 
@@ -19,17 +18,9 @@ func PlanWrites(ctx context.Context, s *Store, b *Batch) ([]KV, error) {
 	s.mu.RUnlock()
 	txn := s.db.NewTransaction(false)
 	defer txn.Discard()
-	p := &planner{ctx: ctx, txn: txn, ks: keyspace{gen.id}, m: m, nodes: map[string]*Node{},
-		edges: map[edgeKey]*Edge{}, touching: map[string][]edgeKey{}, res: &Result{ByKind: map[Kind]Change{}, ByEdgeType: map[EdgeType]Change{}}}
-	for _, o := range b.ops {
-		if o.kind == opDeleteNode {
-			p.trackTouching = true
-		}
-	}
-	for i := range b.ops {
-		if err := p.op(b, b.ops[i]); err != nil {
-			return nil, fmt.Errorf("operation %d: %w", i+1, err)
-		}
+	p, err := plan(ctx, txn, keyspace{gen.id}, m, b, &Result{ByKind: map[Kind]Change{}, ByEdgeType: map[EdgeType]Change{}})
+	if err != nil {
+		return nil, err
 	}
 	if err := p.diff(); err != nil {
 		return nil, err
