@@ -107,11 +107,7 @@ func writeGraphML(ctx context.Context, st *graph.Store, sel *Selection, w *bufio
 		b = append(b, `</data>`...)
 		for _, a := range na {
 			if v, ok := a.get(n); ok && !a.long {
-				b = append(b, `<data key="n_`...)
-				b = append(b, a.name...)
-				b = append(b, `">`...)
-				b = appendXML(b, v)
-				b = append(b, `</data>`...)
+				b = appendData(b, "n_", a.name, v)
 			}
 		}
 		b = append(b, "</node>\n"...)
@@ -131,11 +127,7 @@ func writeGraphML(ctx context.Context, st *graph.Store, sel *Selection, w *bufio
 		b = append(b, `">`...)
 		for _, a := range ea {
 			if v, ok := a.get(e); ok {
-				b = append(b, `<data key="e_`...)
-				b = append(b, a.name...)
-				b = append(b, `">`...)
-				b = appendXML(b, v)
-				b = append(b, `</data>`...)
+				b = appendData(b, "e_", a.name, v)
 			}
 		}
 		b = append(b, "</edge>\n"...)
@@ -247,4 +239,15 @@ func writeGEXF(ctx context.Context, st *graph.Store, sel *Selection, w *bufio.Wr
 	}
 	_, err = w.WriteString("</edges>\n</graph>\n</gexf>\n")
 	return err
+}
+
+// appendData appends a GraphML <data> element for the attribute key
+// prefix+name with the escaped value v.
+func appendData(b []byte, prefix, name, v string) []byte {
+	b = append(b, `<data key="`...)
+	b = append(b, prefix...)
+	b = append(b, name...)
+	b = append(b, `">`...)
+	b = appendXML(b, v)
+	return append(b, `</data>`...)
 }
