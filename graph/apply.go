@@ -193,6 +193,35 @@ func (p *planner) op(b *Batch, o op) error {
 			return fmt.Errorf("delete edge %s: %w", k, ErrNotFound)
 		}
 		p.edges[k] = nil
+	case opExpectNode:
+		return p.expect(&b.nodes[o.i])
+	}
+	return nil
+}
+
+// expect checks that node want.ID currently equals want, comparing
+// encodings so that every stored field counts.
+func (p *planner) expect(want *Node) error {
+	cur, ok := p.nodes[want.ID]
+	if !ok {
+		var err error
+		if cur, _, err = p.oldNode(want.ID); err != nil {
+			return err
+		}
+	}
+	if cur == nil {
+		return fmt.Errorf("expect node %s: %w: it does not exist", want.ID, ErrConflict)
+	}
+	a, err := encodeNode(cur)
+	if err != nil {
+		return err
+	}
+	b, err := encodeNode(want)
+	if err != nil {
+		return fmt.Errorf("expect node %s: %w", want.ID, err)
+	}
+	if !bytes.Equal(a, b) {
+		return fmt.Errorf("expect node %s: %w: it has changed", want.ID, ErrConflict)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ const (
 	opDeleteNode
 	opPutEdge
 	opDeleteEdge
+	opExpectNode
 )
 
 // op is one operation: its kind and the index of its node or edge.
@@ -51,6 +52,16 @@ func (b *Batch) PutEdge(e Edge) {
 func (b *Batch) DeleteEdge(t EdgeType, from, to string) {
 	b.ops = append(b.ops, op{kind: opDeleteEdge, i: int32(len(b.edges))})
 	b.edges = append(b.edges, Edge{Type: t, From: from, To: to})
+}
+
+// ExpectNode makes the batch conditional: it applies only if, at this
+// point of the batch, the node n.ID exists and equals n (as read with
+// (*Store).Node). Otherwise Apply writes nothing and returns an error
+// wrapping ErrConflict. A read-modify-write that expects what it read and
+// retries on ErrConflict is safe against concurrent writers.
+func (b *Batch) ExpectNode(n Node) {
+	b.ops = append(b.ops, op{kind: opExpectNode, i: int32(len(b.nodes))})
+	b.nodes = append(b.nodes, n)
 }
 
 // Len returns the number of operations in the batch.

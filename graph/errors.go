@@ -19,6 +19,9 @@ var (
 	ErrClosed = errors.New("store closed")
 	// ErrCorrupt means the stored data breaks an invariant of the store.
 	ErrCorrupt = errors.New("corrupt store")
+	// ErrConflict means a node did not have the state a batch expected
+	// (Batch.ExpectNode): another writer changed it. Read again and retry.
+	ErrConflict = errors.New("conflict")
 	// ErrLocked means another process has the database open.
 	ErrLocked = errors.New("database in use by another process")
 )
