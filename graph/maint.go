@@ -17,7 +17,14 @@ import (
 // backup format. Writers are not blocked while it runs.
 func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	return s.read(ctx, false, func(*view) error {
-		if _, err := s.db.Backup(ctxWriter{ctx, w}, 0); err != nil {
+		// Badger's Stream opens one read transaction per goroutine, each at
+		// its own timestamp, so a backup by several goroutines can mix
+		// states before and after a commit. With one goroutine it is one
+		// snapshot (TestOnlineBackupConsistency in cmd/stancegraph).
+		stream := s.db.NewStream()
+		stream.NumGo = 1
+		stream.LogPrefix = "stancegraph.Backup"
+		if _, err := stream.Backup(ctxWriter{ctx, w}, 0); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
