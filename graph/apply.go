@@ -19,16 +19,19 @@ import (
 // returns without error the batch is durable (unless Options.NoSync).
 func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, error) {
 	res := Result{ByKind: map[Kind]Change{}, ByEdgeType: map[EdgeType]Change{}}
-	if b == nil || len(b.ops) == 0 {
+	if b == nil || (len(b.ops) == 0 && len(b.stamps) == 0) {
 		return res, ctx.Err()
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.mu.RLock()
-	closed, gen, m := s.closed, s.gen, s.mem
+	closed, gen, m, stamps := s.closed, s.gen, s.mem, s.stamps
 	s.mu.RUnlock()
 	if closed {
 		return res, ErrClosed
+	}
+	if err := s.checkSpace(b); err != nil {
+		return Result{}, err
 	}
 	// Only writers change mem, and we hold wmu: reading it unlocked is safe.
 	rtxn := s.db.NewTransaction(false)
@@ -37,6 +40,7 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	p.planStamps(stamps, b)
 	if p.isLoad(b) {
 		p.loadResult()
 		if o.DryRun {
@@ -50,7 +54,7 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	if err := p.diff(); err != nil {
 		return Result{}, err
 	}
-	if o.DryRun || len(p.writes) == 0 {
+	if o.DryRun || (len(p.writes) == 0 && !p.stampsChange()) {
 		return res, nil
 	}
 	if err := s.commit(ctx, gen, p); err != nil {
@@ -114,6 +118,12 @@ type planner struct {
 	delNodes          []string
 	addEdges, delEdge []edgeKey
 	textDocs, textLen int64
+
+	// Origin stamps (meta.go): those stored, those the batch sets, the
+	// stored ones it does not renew (watch) and those of them its changes
+	// clear, and the result.
+	storedStamps, stamps, final map[string][]byte
+	watch, cleared              map[string]struct{}
 }
 
 func (p *planner) nodeExists(id string) bool {
@@ -354,6 +364,7 @@ func (p *planner) diffNode(id string, n *Node) error {
 			return nil // created and deleted within the batch
 		}
 		p.del(p.ks.node(id))
+		p.touch(old.Origin)
 		p.indexNode(old, nil)
 		p.delNodes = append(p.delNodes, id)
 		p.res.NodesDeleted++
@@ -368,6 +379,10 @@ func (p *planner) diffNode(id string, n *Node) error {
 		return nil
 	}
 	p.set(p.ks.node(id), raw)
+	if old != nil {
+		p.touch(old.Origin)
+	}
+	p.touch(n.Origin)
 	p.indexNode(old, n)
 	if old == nil {
 		p.addNodes = append(p.addNodes, id)
@@ -457,11 +472,26 @@ func (p *planner) diffEdge(k edgeKey, e *Edge) error {
 		}
 	}
 	exists := oldRaw != nil
+	// touchOld notes the origin of a stored edge that changes.
+	touchOld := func() error {
+		if !exists || p.watch == nil {
+			return nil
+		}
+		var old Edge
+		if err := decodeEdge(oldRaw, &old); err != nil {
+			return fmt.Errorf("edge %s: %w", k, err)
+		}
+		p.touch(old.Origin)
+		return nil
+	}
 	ch := p.res.ByEdgeType[k.t]
 	defer func() { p.res.ByEdgeType[k.t] = ch }()
 	if e == nil {
 		if !exists {
 			return nil
+		}
+		if err := touchOld(); err != nil {
+			return err
 		}
 		p.del(p.ks.out(k.t, k.from, k.to))
 		p.del(p.ks.in(k.t, k.from, k.to))
@@ -474,6 +504,10 @@ func (p *planner) diffEdge(k edgeKey, e *Edge) error {
 	if exists && bytes.Equal(raw, oldRaw) {
 		return nil
 	}
+	if err := touchOld(); err != nil {
+		return err
+	}
+	p.touch(e.Origin)
 	p.set(p.ks.out(k.t, k.from, k.to), raw)
 	if !exists {
 		p.set(p.ks.in(k.t, k.from, k.to), nil)
@@ -507,12 +541,31 @@ func (s *Store) commit(ctx context.Context, gen *generation, p *planner) error {
 			return fmt.Errorf("stage write: %w", err)
 		}
 	}
+	seq := s.seq + 1 // only writers change seq, and we hold wmu
+	for _, w := range p.metaWrites(seq, false) {
+		var err error
+		if w.del {
+			err = txn.Delete(w.key)
+		} else {
+			err = txn.Set(w.key, w.val)
+		}
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			txn.Discard()
+			return s.commitStaged(ctx, gen, p)
+		}
+		if err != nil {
+			return fmt.Errorf("stage write: %w", err)
+		}
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := txn.Commit(); err != nil {
+		s.mu.Unlock()
 		return fmt.Errorf("commit batch: %w", err)
 	}
 	s.applyMem(p)
+	s.seq, s.stamps = seq, p.finalStamps()
+	s.mu.Unlock()
+	s.recordSeq(seq)
 	return nil
 }
 
@@ -585,7 +638,7 @@ func (s *Store) commitStaged(ctx context.Context, gen *generation, p *planner) e
 	if err := wb.Flush(); err != nil {
 		return abort(fmt.Errorf("stage batch: flush: %w", err))
 	}
-	if err := s.switchGeneration(gen, next, p); err != nil {
+	if err := s.switchGeneration(gen, next, p, false); err != nil {
 		return abort(err)
 	}
 	return nil
@@ -593,27 +646,45 @@ func (s *Store) commitStaged(ctx context.Context, gen *generation, p *planner) e
 
 // switchGeneration makes generation next live in one small transaction,
 // updates mem, and drops the old generation once its readers are done.
-func (s *Store) switchGeneration(old *generation, next uint32, p *planner) error {
+func (s *Store) switchGeneration(old *generation, next uint32, p *planner, allMeta bool) error {
 	s.mu.Lock()
-	err := s.switchLocked(next, p)
+	err := s.switchLocked(next, p, allMeta)
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
+	s.recordSeq(s.seq)
 	s.dropLater(old)
 	return nil
 }
 
-// switchLocked writes the generation pointer and updates mem; the caller
-// holds s.mu.
-func (s *Store) switchLocked(next uint32, p *planner) error {
+// switchLocked writes the generation pointer with the commit's meta writes
+// (all of them after a load that cleared the database) and updates mem;
+// the caller holds s.mu.
+func (s *Store) switchLocked(next uint32, p *planner, allMeta bool) error {
+	seq := s.seq + 1
 	err := s.db.Update(func(txn *badger.Txn) error {
-		return txn.Set(metaKeyGen, binary.BigEndian.AppendUint32(nil, next))
+		if err := txn.Set(metaKeyGen, binary.BigEndian.AppendUint32(nil, next)); err != nil {
+			return err
+		}
+		for _, w := range p.metaWrites(seq, allMeta) {
+			var err error
+			if w.del {
+				err = txn.Delete(w.key)
+			} else {
+				err = txn.Set(w.key, w.val)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("switch generation: %w", err)
 	}
 	s.gen = &generation{id: next}
+	s.seq, s.stamps = seq, p.finalStamps()
 	s.applyMem(p)
 	s.log.Info().Uint32("generation", next).Int("writes", len(p.writes)).Msg("staged batch committed")
 	return nil

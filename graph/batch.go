@@ -6,9 +6,10 @@ package graph
 // and operations refer to them by index, so a batch of a million edges
 // holds a million edges and not a million node-sized operations.
 type Batch struct {
-	ops   []op
-	nodes []Node
-	edges []Edge
+	ops    []op
+	nodes  []Node
+	edges  []Edge
+	stamps map[string][]byte // origin -> stamp; nil removes it
 }
 
 type opKind uint8
@@ -62,6 +63,19 @@ func (b *Batch) DeleteEdge(t EdgeType, from, to string) {
 func (b *Batch) ExpectNode(n Node) {
 	b.ops = append(b.ops, op{kind: opExpectNode, i: int32(len(b.nodes))})
 	b.nodes = append(b.nodes, n)
+}
+
+// StampOrigin stores stamp for origin in the same commit as the batch
+// (nil removes it). Any later batch that changes a node or edge whose
+// Origin (before or after the change) is origin, without stamping origin
+// again, clears the stamp: a stamp that is still there proves that nothing
+// else has changed that origin's data since. A seed loader stamps each file
+// with the hash of its content, to skip files that are unchanged.
+func (b *Batch) StampOrigin(origin string, stamp []byte) {
+	if b.stamps == nil {
+		b.stamps = map[string][]byte{}
+	}
+	b.stamps[origin] = stamp
 }
 
 // Len returns the number of operations in the batch.

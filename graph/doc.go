@@ -28,6 +28,8 @@
 // the only file that builds keys; FuzzKeyEncoding proves both properties).
 //
 //	g0 'm' "gen"                    -> live generation (u32)
+//	g0 'm' "seq"                    -> commit sequence (u64), see below
+//	g0 's' origin                   -> the origin's stamp (Batch.StampOrigin)
 //	g  'n' id                       -> node (version byte + tagged binary fields)
 //	g  'o' from type to             -> edge (version byte + binary fields)
 //	g  'i' to type from             -> empty: the in-edge index
@@ -76,8 +78,27 @@
 //     costs a copy of the live data, so it is meant for big seeds; it is
 //     free on an empty store.
 //
+// Every commit writes the next commit sequence number, in its own
+// transaction (or in the switch of a staged batch), along with the origin
+// stamps it sets or clears.
+//
+// # Durability
+//
 // With the default Options every commit is fsynced before Apply returns,
 // so an acknowledged batch survives kill -9 and power loss
 // (TestCrashKeepsAcknowledgedBatches kills a writer at random moments).
+// On this machine a small durable commit costs about 1.5-7 ms, against
+// 35-75 µs with NoSync (BenchmarkCommit): nearly all of it the fsyncs.
+//
+// Badger can lose acknowledged writes silently: with a damaged write-ahead
+// log it may open without error and without them. So after each commit
+// the store also records the commit sequence in stancegraph.seq, a small
+// file outside Badger (two checksummed slots written alternately, fsynced
+// unless NoSync). Open compares the two: a database behind its record is
+// refused with ErrLost and the way to restore; Options.AcceptLoss opens it
+// anyway and resets the record. A database ahead of its record (a crash
+// between a commit and the record) only moves the record forward. Restore
+// resets the record to the restored database's sequence.
+//
 // Verify rebuilds every index from the primary data and compares.
 package graph

@@ -22,8 +22,17 @@ var (
 	// ErrConflict means a node did not have the state a batch expected
 	// (Batch.ExpectNode): another writer changed it. Read again and retry.
 	ErrConflict = errors.New("conflict")
+	// ErrLost means the database holds fewer commits than were
+	// acknowledged: Badger lost writes, for instance through a damaged
+	// write-ahead log. Restore the latest backup.
+	ErrLost = errors.New("acknowledged commits are missing")
 	// ErrLocked means another process has the database open.
 	ErrLocked = errors.New("database in use by another process")
+	// ErrNoSpace means the disk holding the database has less free space
+	// than Options.MinFreeBytes plus what the write needs. Nothing was
+	// written; the store stays usable and accepts writes again once space
+	// is freed.
+	ErrNoSpace = errors.New("not enough free disk space")
 )
 
 func invalidf(format string, args ...any) error {

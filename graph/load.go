@@ -31,12 +31,14 @@ func (p *planner) isLoad(b *Batch) bool {
 	return len(p.m.index) == 0 && p.m.edges == 0 && len(b.ops) > loadThreshold
 }
 
-// loadResult counts what loading the planned state creates.
+// loadResult counts what loading the planned state creates, and notes the
+// origins it writes.
 func (p *planner) loadResult() {
 	for id, st := range p.nodes {
 		if st == nil {
 			continue // created and deleted within the batch
 		}
+		p.touch(st.Origin)
 		k, _ := KindOf(id)
 		ch := p.res.ByKind[k]
 		ch.Created++
@@ -47,6 +49,7 @@ func (p *planner) loadResult() {
 		if st == nil {
 			continue
 		}
+		p.touch(st.Origin)
 		ch := p.res.ByEdgeType[k.t]
 		ch.Created++
 		p.res.ByEdgeType[k.t] = ch
@@ -299,9 +302,10 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		p.addEdges[i] = edgeKey{e.Type, e.From, e.To}
 	}
 	p.writes = nil
-	if err := s.switchLocked(next, p); err != nil {
+	if err := s.switchLocked(next, p, true); err != nil {
 		return abort(err)
 	}
+	s.recordSeq(s.seq)
 	s.dropLater(gen)
 	return nil
 }

@@ -63,6 +63,9 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if s.closed {
 		return ErrClosed
 	}
+	if err := s.checkRestoreSpace(r); err != nil {
+		return err
+	}
 	s.gen.readers.Wait()
 	s.epoch++ // pending drops of old generations must not touch the restored data
 	if err := s.db.DropAll(); err != nil {
@@ -73,6 +76,12 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	}
 	if err := s.load(); err != nil {
 		return fmt.Errorf("restore: %w", err)
+	}
+	if s.seqf != nil {
+		// The restored database starts its own commit count.
+		if err := s.seqf.reset(s.seq); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
 	}
 	return nil
 }

@@ -6,14 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/table"
+	"github.com/dgraph-io/ristretto/v2/z"
 	"github.com/rs/zerolog"
 )
 
@@ -33,9 +38,23 @@ type Options struct {
 	MemTableSize   int64
 	BlockCacheSize int64
 	IndexCacheSize int64
+	// AcceptLoss opens a database that holds fewer commits than its
+	// commit record says were acknowledged (ErrLost), keeping what is
+	// left, and resets the record. Without it Open refuses such a database.
+	AcceptLoss bool
 	// GCInterval is how often the value log is garbage-collected; 0 means
 	// every 10 minutes, a negative value never.
 	GCInterval time.Duration
+	// MinFreeBytes is the free disk space kept in reserve: Apply (and
+	// Restore) fail with ErrNoSpace, writing nothing, when the disk holding
+	// the database has less free space than this plus an estimate of what
+	// the write needs. Badger, which maps its files into memory, crashes
+	// the process with SIGBUS when a mapped file cannot grow on a full
+	// disk; the reserve keeps room for the writes it does on its own
+	// (value-log, memtable and compaction files). 0 means 256 MiB for an
+	// on-disk store (see defaultMinFreeBytes), a negative value turns the
+	// check off; an in-memory store never checks.
+	MinFreeBytes int64
 }
 
 // Small-server defaults (see doc.go).
@@ -51,8 +70,9 @@ const (
 // for concurrent use: writers are serialized, readers see a consistent
 // snapshot.
 type Store struct {
-	db  *badger.DB
-	log zerolog.Logger
+	db    *badger.DB
+	log   zerolog.Logger
+	space reserve // free disk space to keep
 
 	wmu sync.Mutex // serializes Apply, Restore and Close
 
@@ -60,6 +80,9 @@ type Store struct {
 	gen    *generation
 	mem    *mem
 	closed bool
+	seq    uint64            // commits so far; written under wmu and mu
+	stamps map[string][]byte // origin stamps; replaced under wmu and mu
+	seqf   *seqFile          // the commit record outside Badger; nil in memory
 
 	stop  chan struct{}
 	bg    sync.WaitGroup // the value-log GC loop
@@ -75,7 +98,9 @@ type generation struct {
 	readers sync.WaitGroup
 }
 
-// Open opens (or creates) the store in dir.
+// Open opens (or creates) the store in dir. A damaged database directory
+// gives an error wrapping ErrCorrupt that names the damage and says how to
+// restore; a directory held by another process gives ErrLocked.
 func Open(dir string, opts Options) (*Store, error) {
 	memtable := orDefault(opts.MemTableSize, defaultMemTableSize)
 	// Badger refuses a value threshold above its largest batch (15% of a
@@ -96,27 +121,31 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithMetricsEnabled(false)
 	if opts.InMemory {
 		bo.Dir, bo.ValueDir = "", ""
-	} else if err := removeEmptyMemtables(dir, opts.Logger); err != nil {
+	} else if err := prepareDir(dir, bo, opts.Logger); err != nil {
 		return nil, err
 	}
-	db, err := badger.Open(bo)
-	if err != nil && !opts.InMemory && strings.Contains(err.Error(), "Cannot acquire directory lock") {
-		return nil, fmt.Errorf("open %q: %w (%s)", dir, ErrLocked, holder(dir))
-	}
+	db, err := openBadger(bo)
 	if err != nil {
-		return nil, fmt.Errorf("open badger database in %q: %w", dir, err)
+		return nil, openError(dir, err)
+	}
+	s := &Store{db: db, log: opts.Logger, stop: make(chan struct{}), space: newReserve(dir, opts, memtable)}
+	if err := s.load(); err != nil {
+		db.Close()
+		if errors.Is(err, ErrCorrupt) && !opts.InMemory {
+			return nil, damaged(dir, "%v", err)
+		}
+		return nil, err
 	}
 	if !opts.InMemory {
+		if err := s.checkSeq(dir, opts); err != nil {
+			db.Close()
+			return nil, err
+		}
 		// Say who holds the database, for the next process that tries.
 		me := fmt.Sprintf("%d %s", os.Getpid(), strings.Join(os.Args, " "))
 		if err := os.WriteFile(filepath.Join(dir, holderFile), []byte(me), 0o644); err != nil {
 			opts.Logger.Warn().Err(err).Msg("write the holder file")
 		}
-	}
-	s := &Store{db: db, log: opts.Logger, stop: make(chan struct{})}
-	if err := s.load(); err != nil {
-		db.Close()
-		return nil, err
 	}
 	if interval := opts.GCInterval; interval >= 0 && !opts.InMemory {
 		if interval == 0 {
@@ -127,6 +156,219 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// openBadger opens the Badger database, turning a panic inside Badger's
+// Open into an error. Badger releases its directory lock on the way out.
+func openBadger(bo badger.Options) (db *badger.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("badger panicked: %s", firstLine(r))
+		}
+	}()
+	return badger.Open(bo)
+}
+
+// openError says why Badger could not open dir. Badger flattens the errors
+// it wraps into text, so the cause is read from the text.
+func openError(dir string, err error) error {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ") // errors.Join separates with newlines
+	has := func(errs ...syscall.Errno) bool {
+		for _, e := range errs {
+			if errors.Is(err, e) || strings.Contains(msg, e.Error()) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case dir == "":
+		return fmt.Errorf("open in-memory badger database: %w", err)
+	case strings.Contains(msg, "Cannot acquire directory lock"):
+		return fmt.Errorf("open %q: %w (%s)", dir, ErrLocked, holder(dir))
+	case has(syscall.ENOSPC, syscall.EDQUOT):
+		return fmt.Errorf("open %q: %w: %s", dir, ErrNoSpace, msg)
+	case has(syscall.EACCES, syscall.EPERM, syscall.EROFS):
+		return fmt.Errorf("open %q: %w: %s; the database directory and its files must be readable and writable by this user", dir, fs.ErrPermission, msg)
+	case has(syscall.EMFILE, syscall.ENFILE, syscall.ENOMEM):
+		return fmt.Errorf("open badger database in %q: %w", dir, err)
+	}
+	return damaged(dir, "%s", msg)
+}
+
+// pathError is the error for a failed look at the database directory
+// itself: a permission problem says what to fix.
+func pathError(dir string, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return openError(dir, err)
+	}
+	return fmt.Errorf("open %q: %w", dir, err)
+}
+
+// damaged is the error for a database directory whose files are damaged:
+// it wraps ErrCorrupt and says how to get the data back.
+func damaged(dir, format string, args ...any) error {
+	return fmt.Errorf("open %q: %w: %s; the database files are damaged: move the directory aside and restore from a backup with `stancegraph restore --db %s FILE`",
+		dir, ErrCorrupt, fmt.Sprintf(format, args...), dir)
+}
+
+// firstLine is the first non-empty line of a panic value, shortened.
+func firstLine(v any) string {
+	for l := range strings.Lines(fmt.Sprint(v)) {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "==") {
+			if len(l) > 200 {
+				l = l[:200] + "..."
+			}
+			return l
+		}
+	}
+	return "no message"
+}
+
+// prepareDir readies an existing database directory for Badger while
+// holding the directory's lock: it removes what a crash may leave behind
+// and checks the files that Badger would crash on or silently drop when
+// damaged. A missing directory is left for Badger to create.
+func prepareDir(dir string, bo badger.Options, log zerolog.Logger) error {
+	info, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return pathError(dir, err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("open %q: %w: it is a file, not a database directory", dir, ErrInvalid)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := removeEmptyMemtables(dir, log); err != nil {
+		return err
+	}
+	return checkFiles(dir, bo)
+}
+
+// lockDir takes the lock that Badger takes on dir (flock on the directory)
+// for as long as Open checks the files, so that no other process changes
+// them meanwhile. Badger takes the lock again after unlock.
+func lockDir(dir string) (unlock func(), err error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, pathError(dir, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("open %q: %w (%s)", dir, ErrLocked, holder(dir))
+		}
+		return nil, fmt.Errorf("open %q: lock the database directory: %w", dir, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+// checkFiles checks Badger's MANIFEST and every table it lists. Badger
+// deletes the tables a MANIFEST does not list, skips a table whose index
+// fails its checksum, and crashes the process (in a goroutine of its own,
+// where no recover reaches) on a table whose footer points outside the
+// file; a damaged MANIFEST or table would lose data without a word or
+// kill the process. A clean MANIFEST that misses tables written just
+// before a crash is normal: Badger deletes them and replays the
+// write-ahead log. Reading every table costs about one read of the data
+// at each Open.
+func checkFiles(dir string, bo badger.Options) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return pathError(dir, err)
+	}
+	onDisk := map[uint64]string{}
+	for _, e := range entries {
+		if id, ok := table.ParseFileID(e.Name()); ok && e.Type().IsRegular() {
+			onDisk[id] = e.Name()
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, badger.ManifestFilename))
+	if errors.Is(err, fs.ErrNotExist) {
+		if len(onDisk) > 0 {
+			return damaged(dir, "the MANIFEST file is missing and %d table files are not listed anywhere (Badger would delete them)", len(onDisk))
+		}
+		return nil
+	}
+	if err != nil {
+		return pathError(dir, err)
+	}
+	defer f.Close()
+	m, end, err := badger.ReplayManifestFile(f, bo.ExternalMagicVersion, bo)
+	if err != nil {
+		return damaged(dir, "MANIFEST: %v", err)
+	}
+	ids := slices.Sorted(maps.Keys(m.Tables))
+	for _, id := range ids {
+		if _, ok := onDisk[id]; !ok {
+			return damaged(dir, "table %s listed in the MANIFEST is missing", filepath.Base(table.NewFilename(id, dir)))
+		}
+	}
+	if info, err := f.Stat(); err == nil && end < info.Size() {
+		var unlisted []string
+		for id, name := range onDisk {
+			if _, ok := m.Tables[id]; !ok {
+				unlisted = append(unlisted, name)
+			}
+		}
+		if len(unlisted) > 0 {
+			slices.Sort(unlisted)
+			return damaged(dir, "the MANIFEST ends in a partial record (at byte %d of %d) and %d table files (%s) are not listed in it (Badger would delete them)",
+				end, info.Size(), len(unlisted), strings.Join(unlisted, ", "))
+		}
+	}
+	for _, id := range ids {
+		if err := checkTable(filepath.Join(dir, onDisk[id]), m.Tables[id]); err != nil {
+			if errors.Is(err, fs.ErrPermission) {
+				return openError(dir, err)
+			}
+			return damaged(dir, "table %s: %v", onDisk[id], err)
+		}
+	}
+	return nil
+}
+
+// checkTable opens a table with Badger's own reader and verifies the
+// checksums of its index and of every block. Badger panics on some damage;
+// here the panic is in this goroutine and becomes an error.
+func checkTable(path string, tm badger.TableManifest) (err error) {
+	if tm.KeyID != 0 {
+		return nil // encrypted: Badger checks it with the key
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if info.Size() < 8 {
+		return fmt.Errorf("truncated to %d bytes", info.Size())
+	}
+	mf, err := z.OpenMmapFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("unreadable (truncated or overwritten): %s", firstLine(r))
+		}
+		mf.Close(-1)
+	}()
+	// Without checksum verification OpenTable never closes mf itself, so
+	// the deferred Close is the only one.
+	t, err := table.OpenTable(mf, table.Options{ReadOnly: true, BlockSize: tableBlockSize, Compression: tm.Compression, ChkMode: options.NoVerification})
+	if err != nil {
+		return err
+	}
+	return t.VerifyChecksum()
+}
+
+// tableBlockSize is Badger's default block size, which its reader uses to size
+// buffers when decompressing.
+const tableBlockSize = 4 << 10
 
 // holderFile names, inside the database directory, the process that has
 // the database open: its pid and command line.
@@ -210,7 +452,7 @@ func (s *Store) load() error {
 		return err
 	}
 	s.gen, s.mem = &generation{id: gen}, m
-	return nil
+	return s.loadMeta()
 }
 
 // dropStaleGenerations deletes every generation but the live one and the
@@ -363,6 +605,11 @@ func (s *Store) Close() error {
 	g.readers.Wait()
 	s.bg.Wait()
 	s.drops.Wait()
+	if s.seqf != nil {
+		if err := s.seqf.f.Close(); err != nil {
+			s.log.Error().Err(err).Msg("close the commit sequence file")
+		}
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close badger database: %w", err)
 	}
