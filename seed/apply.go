@@ -137,6 +137,9 @@ func plan(ctx context.Context, st *graph.Store, set *Set, o ApplyOptions) (*grap
 	if err := putChanged(ctx, st, set, &b); err != nil {
 		return nil, fmt.Errorf("seed: apply: %w", err)
 	}
+	if err := stampSet(ctx, st, set, o.Prune, &b); err != nil {
+		return nil, fmt.Errorf("seed: apply: %w", err)
+	}
 	for _, k := range delEdges {
 		b.DeleteEdge(k.t, k.from, k.to)
 	}

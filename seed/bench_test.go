@@ -25,7 +25,8 @@ import (
 //	BenchmarkRawYAML   go-yaml's parse of the files into yaml.Node, nothing else
 //	BenchmarkParseOnly LoadPaths: parse, convert and check the set
 //	BenchmarkSeed      LoadPaths + Apply into an empty on-disk store
-//	BenchmarkReseed    LoadPaths + Apply of the unchanged set into the seeded store
+//	BenchmarkReseed    Unchanged on the seeded store: hashes, no parse
+//	BenchmarkReseedReparse LoadPaths + Apply of the unchanged set into the seeded store
 //
 // Each reports peak-RSS-MB, the process's peak resident memory during the
 // timed runs, and cpu-s/op, the process's CPU time per run (Linux only;
@@ -111,7 +112,15 @@ func BenchmarkSeed(b *testing.B) {
 	}
 }
 
-func BenchmarkReseed(b *testing.B) {
+// BenchmarkReseed measures what `stancegraph seed` does with an unchanged
+// set: Unchanged hashes the files and finds their stamps intact.
+func BenchmarkReseed(b *testing.B) { benchReseed(b, false) }
+
+// BenchmarkReseedReparse parses the unchanged set and compares it with the
+// store, as `stancegraph seed --reparse` does.
+func BenchmarkReseedReparse(b *testing.B) { benchReseed(b, true) }
+
+func benchReseed(b *testing.B, reparse bool) {
 	ctx := context.Background()
 	for _, n := range benchSizes() {
 		b.Run(sizeName(n), func(b *testing.B) {
@@ -132,6 +141,16 @@ func BenchmarkReseed(b *testing.B) {
 			runtime.GC()
 			peak := startPeak(b)
 			for b.Loop() {
+				if !reparse {
+					unchanged, err := Unchanged(ctx, st, false, dir)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if !unchanged {
+						b.Fatal("Unchanged says the just-seeded set changed")
+					}
+					continue
+				}
 				set, err := LoadPaths(dir)
 				if err != nil {
 					b.Fatal(err)

@@ -99,6 +99,7 @@ type fileResult struct {
 	edgeLocs []loc
 	refs     []ref
 	failed   []string // ids of items that did not load
+	digest   digest   // what the file and its text files held, for stamps
 }
 
 // fileParser reads one seed file.

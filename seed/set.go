@@ -1,14 +1,13 @@
 package seed
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -34,6 +33,9 @@ type Set struct {
 	// unresolved lists the references to nodes the set does not hold;
 	// Apply looks them up in the store.
 	unresolved []unresolved
+	// stamped sets come from files: Apply stamps their origins with
+	// digests of the files (stamp.go).
+	stamped bool
 }
 
 // itemRef locates a node or edge: parts[part].nodes[i] or .edges[i].
@@ -163,38 +165,26 @@ func LoadFS(fsys fs.FS, root string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return load(srcs)
+	s, err := load(srcs)
+	if s != nil {
+		s.stamped = true
+	}
+	return s, err
 }
 
 // LoadPaths loads directories (recursively, as LoadFS) and single files as
 // one set. Origins are relative to each directory given, or the base name
 // of a file given on its own. See Parse for the results.
 func LoadPaths(paths ...string) (*Set, error) {
-	var srcs []source
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("seed: %w", err)
-		}
-		if info.IsDir() {
-			more, err := fsSources(os.DirFS(p), ".", "")
-			if err != nil {
-				return nil, err
-			}
-			srcs = append(srcs, more...)
-			continue
-		}
-		dir, base := filepath.Split(p)
-		if dir == "" {
-			dir = "."
-		}
-		more, err := fsSources(os.DirFS(dir), ".", base)
-		if err != nil {
-			return nil, err
-		}
-		srcs = append(srcs, more...)
+	srcs, err := pathSources(paths)
+	if err != nil {
+		return nil, err
 	}
-	return load(srcs)
+	s, err := load(srcs)
+	if s != nil {
+		s.stamped = true
+	}
+	return s, err
 }
 
 // fsSources lists the seed files under root in fsys (or only the file
@@ -364,8 +354,20 @@ func parseAll(srcs []source) []*fileParser {
 				if i >= len(srcs) {
 					return
 				}
-				p := &fileParser{file: int32(i), name: srcs[i].origin, readFile: srcs[i].readFile}
+				p := &fileParser{file: int32(i), name: srcs[i].origin}
+				if rf := srcs[i].readFile; rf != nil {
+					p.readFile = func(name string) ([]byte, error) {
+						data, err := rf(name)
+						if err == nil {
+							p.res.digest.texts = append(p.res.digest.texts, textDigest{name, sha256.Sum256(data)})
+						}
+						return data, err
+					}
+				}
 				data, err := srcs[i].read()
+				if err == nil {
+					p.res.digest.sum = sha256.Sum256(data)
+				}
 				switch {
 				case errors.Is(err, errTooBig):
 					p.add(nil, ErrLimit, "the file is larger than %d bytes", MaxFileSize)

@@ -57,6 +57,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	db.register(fs, false)
 	dryRun := fs.Bool("dry-run", false, "report what would change without writing")
 	prune := fs.Bool("prune", false, "delete what these files wrote before but no longer contain")
+	reparse := fs.Bool("reparse", false, "parse and compare every file even when the store records that none has changed since the last seed")
 	server := fs.String("server", "", "send the files to a running server `URL` (e.g. http://127.0.0.1:8080) through the applySeed mutation instead of opening the database; needs --token or STANCEGRAPH_TOKEN")
 	token := fs.String("token", "", "bearer `token` for --server (default $STANCEGRAPH_TOKEN)")
 	if err := fs.Parse(args); err != nil {
@@ -76,15 +77,25 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return seedRemote(ctx, *server, tok, fs.Args(), *dryRun, stdout)
 	}
-	set, err := seed.LoadPaths(fs.Args()...)
-	if set == nil {
-		return err // references to nodes already in the store are resolved by Apply
-	}
 	st, err := db.open(zerolog.New(stderr).Level(zerolog.WarnLevel))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if !*reparse {
+		unchanged, err := seed.Unchanged(ctx, st, *prune, fs.Args()...)
+		if err != nil {
+			return err
+		}
+		if unchanged {
+			fmt.Fprintln(stdout, "unchanged since the last seed: every file and the data it wrote are as they were; nothing to do")
+			return nil
+		}
+	}
+	set, err := seed.LoadPaths(fs.Args()...)
+	if set == nil {
+		return err // references to nodes already in the store are resolved by Apply
+	}
 	res, err := seed.Apply(ctx, st, set, seed.ApplyOptions{DryRun: *dryRun, Prune: *prune})
 	if err != nil {
 		return err
@@ -332,7 +343,18 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer f.Close()
+	db.acceptLoss = true // the backup replaces whatever is left
 	st, err := db.open(zerolog.New(stderr).Level(zerolog.WarnLevel))
+	if errors.Is(err, graph.ErrCorrupt) {
+		// Keep the damaged files for inspection and restore into a fresh
+		// directory.
+		aside := fmt.Sprintf("%s.damaged-%s", strings.TrimRight(db.dir, "/"), time.Now().UTC().Format("20060102T150405Z"))
+		if rerr := os.Rename(db.dir, aside); rerr != nil {
+			return fmt.Errorf("%w\nmove the damaged database aside: %w", err, rerr)
+		}
+		fmt.Fprintf(stdout, "the database in %s is damaged; moved it to %s and restoring into a fresh one\n", db.dir, aside)
+		st, err = db.open(zerolog.New(stderr).Level(zerolog.WarnLevel))
+	}
 	if err != nil {
 		return err
 	}

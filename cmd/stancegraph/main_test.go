@@ -182,6 +182,12 @@ func TestCommands(t *testing.T) {
 	if out, err := call("seed", "--db", db, seedFile); err != nil {
 		t.Fatalf("seed: %v %s", err, out)
 	}
+	if out, err := call("seed", "--db", db, seedFile); err != nil || !strings.Contains(out, "unchanged since the last seed") {
+		t.Fatalf("second seed of the same file: %v %s", err, out)
+	}
+	if out, err := call("seed", "--db", db, "--reparse", seedFile); err != nil || !strings.Contains(out, "nodes: 0 created, 0 updated") {
+		t.Fatalf("second seed with --reparse: %v %s", err, out)
+	}
 	// A later file may refer to nodes that are only in the database.
 	ref := filepath.Join(dir, "ref.yaml")
 	os.WriteFile(ref, []byte("organizations:\n  - id: org/acme\n    name: Acme\n    type: COMPANY\nedges:\n  - type: MEMBER_OF\n    from: person/jane-doe\n    to: org/acme\n"), 0o644)

@@ -19,8 +19,10 @@ const defaultDB = "./stancegraph-data"
 
 // dbFlags are the flags of every command that opens a database.
 type dbFlags struct {
-	dir      string
-	inMemory bool
+	dir        string
+	inMemory   bool
+	acceptLoss bool
+	minFree    int64
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, withMemory bool) {
@@ -28,12 +30,14 @@ func (d *dbFlags) register(fs *flag.FlagSet, withMemory bool) {
 	if withMemory {
 		fs.BoolVar(&d.inMemory, "in-memory", false, "keep the database in memory only (nothing is saved)")
 	}
+	fs.Int64Var(&d.minFree, "min-free", 0, "refuse writes when the disk has less free space than this many `bytes` (0: 256 MiB, negative: never)")
+	fs.BoolVar(&d.acceptLoss, "accept-loss", false, "open a database that lost acknowledged commits (see the error that suggests it) and keep what is left; restoring a backup is usually better")
 }
 
 // open opens the database, turning Badger's directory-lock error into a
 // sentence that says what to do.
 func (d *dbFlags) open(log zerolog.Logger) (*graph.Store, error) {
-	st, err := graph.Open(d.dir, graph.Options{InMemory: d.inMemory, Logger: log})
+	st, err := graph.Open(d.dir, graph.Options{InMemory: d.inMemory, Logger: log, AcceptLoss: d.acceptLoss, MinFreeBytes: d.minFree})
 	if errors.Is(err, graph.ErrLocked) {
 		return nil, fmt.Errorf("%w\nstop that process (a running server?), or send seeds to it with --server URL and a token", err)
 	}
@@ -48,6 +52,14 @@ func seedOnStart(ctx context.Context, st *graph.Store, paths []string, log zerol
 	what := "embedded dataset"
 	if len(paths) > 0 {
 		what = strings.Join(paths, ", ")
+		unchanged, uerr := seed.Unchanged(ctx, st, false, paths...)
+		if uerr != nil {
+			return uerr
+		}
+		if unchanged {
+			log.Info().Str("seed", what).Msg("seed files unchanged since the last seed: nothing to apply")
+			return nil
+		}
 		set, err = seed.LoadPaths(paths...)
 		if set != nil {
 			err = nil // only references to nodes in the store are unresolved; Apply checks them
