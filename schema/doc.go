@@ -28,12 +28,15 @@
 //
 // # Errors
 //
-// Every error carries extensions.code, one of BAD_USER_INPUT, NOT_FOUND,
-// UNAUTHENTICATED, FORBIDDEN, QUERY_TOO_COMPLEX, TIMEOUT and INTERNAL.
+// Every error carries extensions.code, one of the contract's
+// BAD_USER_INPUT, NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, QUERY_TOO_COMPLEX,
+// TIMEOUT and INTERNAL, or one this server adds: OVERLOADED (503, too many
+// requests in flight) and RATE_LIMITED (429), both from Limit, and
+// INSUFFICIENT_STORAGE (a write refused below the disk reserve).
 // One boundary ((*API).public and classify) maps errors to codes: graph's
 // ErrInvalid becomes BAD_USER_INPUT with its message, ErrNotFound
-// NOT_FOUND, a deadline TIMEOUT; anything else is logged once and reaches
-// the client as "internal error".
+// NOT_FOUND, ErrNoSpace INSUFFICIENT_STORAGE, a deadline TIMEOUT; anything
+// else is logged once and reaches the client as "internal error".
 //
 // # Responses
 //

@@ -15,17 +15,21 @@ type Code string
 
 // The error codes of the contract.
 const (
-	CodeBadUserInput       Code = "BAD_USER_INPUT"
-	CodeNotFound           Code = "NOT_FOUND"
-	CodeUnauthenticated    Code = "UNAUTHENTICATED"
-	CodeForbidden          Code = "FORBIDDEN"
-	CodeQueryTooComplex    Code = "QUERY_TOO_COMPLEX"
-	CodeTimeout            Code = "TIMEOUT"
-	CodeInternal           Code = "INTERNAL"
-	internalMessage             = "internal error"
-	timeoutMessage              = "the request took longer than the server allows"
-	unauthenticatedMessage      = "mutations need a valid Authorization: Bearer <token> header"
-	forbiddenMessage            = "this server is read-only: no mutation tokens are configured"
+	CodeBadUserInput    Code = "BAD_USER_INPUT"
+	CodeNotFound        Code = "NOT_FOUND"
+	CodeUnauthenticated Code = "UNAUTHENTICATED"
+	CodeForbidden       Code = "FORBIDDEN"
+	CodeQueryTooComplex Code = "QUERY_TOO_COMPLEX"
+	CodeTimeout         Code = "TIMEOUT"
+	CodeInternal        Code = "INTERNAL"
+	// CodeInsufficientStorage: the server's disk is below its free-space
+	// reserve, so it refuses writes until an operator makes room.
+	CodeInsufficientStorage Code = "INSUFFICIENT_STORAGE"
+	noSpaceMessage               = "the server is low on disk space and accepts no writes for now; reads still work"
+	internalMessage              = "internal error"
+	timeoutMessage               = "the request took longer than the server allows"
+	unauthenticatedMessage       = "mutations need a valid Authorization: Bearer <token> header"
+	forbiddenMessage             = "this server is read-only: no mutation tokens are configured"
 )
 
 // Error is an error whose message is safe to show to clients, with its
@@ -65,6 +69,9 @@ func (a *API) public(ctx context.Context, err error) *Error {
 		return &Error{Code: CodeBadUserInput, Message: err.Error()}
 	case errors.Is(err, graph.ErrNotFound):
 		return &Error{Code: CodeNotFound, Message: err.Error()}
+	case errors.Is(err, graph.ErrNoSpace):
+		a.internal(ctx, err) // the operator needs the details; the client gets none
+		return &Error{Code: CodeInsufficientStorage, Message: noSpaceMessage}
 	}
 	return a.internal(ctx, err)
 }

@@ -2,21 +2,33 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/rs/zerolog"
 )
 
 var knownCodes = map[string]bool{
 	"BAD_USER_INPUT": true, "NOT_FOUND": true, "UNAUTHENTICATED": true, "FORBIDDEN": true,
 	"QUERY_TOO_COMPLEX": true, "TIMEOUT": true, "INTERNAL": true,
+	"OVERLOADED": true, "RATE_LIMITED": true, "INSUFFICIENT_STORAGE": true,
 }
 
-// FuzzHandler sends arbitrary bodies to the handler: it must not panic,
-// must answer a well-formed GraphQL JSON response whose errors all carry a
-// known code, and must not answer 5xx except for INTERNAL or TIMEOUT.
+// FuzzHandler sends arbitrary bodies to the handler behind Limit, as
+// stancegraph serve does: it must not panic, must answer a well-formed
+// GraphQL JSON response whose errors all carry a message and a known code,
+// and must not answer 5xx except for INTERNAL or TIMEOUT. The in-flight
+// cap is far above the one request at a time a fuzz worker sends, so
+// OVERLOADED would be a bug; RATE_LIMITED may come from a long run.
 func FuzzHandler(f *testing.F) {
+	fragBomb := `{ ...F0 }`
+	for i := range 20 {
+		fragBomb += fmt.Sprintf(" fragment F%d on Query { ...F%d ...F%d }", i, i+1, i+1)
+	}
+	fragBomb += " fragment F20 on Query { stats { nodes } }"
 	for _, s := range []string{
 		`{"query":"{ stats { nodes edges } }"}`,
 		`{"query":"{ person(id: \"person/jd-vance\") { name stances { edges { node { name position topic { name } } } } } }"}`,
@@ -47,11 +59,32 @@ func FuzzHandler(f *testing.F) {
 		`"just a string"`,
 		`{"query":"{ person(id: \"person/jd-vance\") { offices(asOf: \"2025-13\") { title } } }"}`,
 		"\xff\xfe",
+		// The classes of the hostile-request suite.
+		`[{"query":"{ stats { nodes } }"},{"query":"mutation { unlink(id: \"x\") }"}]`,
+		`{"query":"{ stats { nodes } }"}{"query":"{ stats { edges } }"}`,
+		`{"query":"{ stats { nodes } }","variables":"{\"x\":1}"}`,
+		`{"query":"{ stats { nodes } }","operationName":{"name":"A"}}`,
+		`{"query":"{ stats { nodes } }","variables":{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`,
+		`{"query":"{ search(query: \"` + "\xc3\x28\xff" + `\") { score } }"}`,
+		`{"query":"{ search(query: \"\ud800\") { score } }"}`,
+		`{"query":"{ stats { ` + strings.Repeat("nodes ", 10500) + `} }"}`,
+		`{"query":"{ ` + strings.Repeat("a: stats { nodes } ", 60) + `}"}`,
+		`{"query":"` + fragBomb + `"}`,
+		`{"query":"{ stats { nodes } } fragment A on Query { ...B } fragment B on Query { ...A }"}`,
+		`{"query":"{ ...Nope }"}`,
+		`{"query":"{ people(first: 1e20) { totalCount } }"}`,
+		`{"query":"{ people(first: 99999999999999999999) { totalCount } }"}`,
+		`{"query":"query($n: Int) { people(first: $n) { totalCount } }","variables":{"n":1e20}}`,
+		`{"query":"{ neighborhood(id: \"org/eu\", limit: -5) { truncated } }"}`,
+		`{"query":"query($id: ID!) { person(id: $id) { name } }"}`,
+		`{"query":"{ topic(id: \"topic/ai\") { ` + strings.Repeat("parent { ", 20) + "name" + strings.Repeat(" }", 20) + ` } }"}`,
+		`{"query":"query A { stats { nodes } } mutation B { upsertPerson(input: {id: \"person/z\", name: \"Z\"}) { id } }","operationName":"B"}`,
 	} {
 		f.Add(s, true)
 		f.Add(s, false)
 	}
 	a, _ := newAPI(f, Config{MaxBodyBytes: 64 << 10})
+	h := Limit(a, LimitConfig{MaxInFlight: 1024, Rate: 10000, Burst: 10000}, zerolog.Nop())
 	f.Fuzz(func(t *testing.T, body string, graphQLResponse bool) {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -60,7 +93,16 @@ func FuzzHandler(f *testing.F) {
 			req.Header.Set("Accept", gqlResp)
 		}
 		w := httptest.NewRecorder()
-		a.ServeHTTP(w, req)
+		h.ServeHTTP(w, req)
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(w.Body.Bytes(), &keys); err != nil {
+			t.Fatalf("response is not a JSON object: %v\n%s", err, w.Body.Bytes())
+		}
+		for k := range keys {
+			if k != "data" && k != "errors" && k != "extensions" {
+				t.Fatalf("response has a key %q: %s", k, w.Body.Bytes())
+			}
+		}
 		var out struct {
 			Data   json.RawMessage `json:"data"`
 			Errors []struct {
@@ -77,8 +119,11 @@ func FuzzHandler(f *testing.F) {
 		internal := false
 		for _, e := range out.Errors {
 			code, _ := e.Extensions["code"].(string)
-			if !knownCodes[code] {
-				t.Fatalf("error without a known code: %s", w.Body.Bytes())
+			if !knownCodes[code] || e.Message == "" {
+				t.Fatalf("error without a message or a known code: %s", w.Body.Bytes())
+			}
+			if code == "OVERLOADED" {
+				t.Fatalf("OVERLOADED one request at a time: %s", w.Body.Bytes())
 			}
 			if code == "INTERNAL" || code == "TIMEOUT" {
 				internal = true

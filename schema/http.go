@@ -188,6 +188,9 @@ func requestFromQuery(r *http.Request) (Request, *Error) {
 	v := r.URL.Query()
 	req := Request{Query: v.Get("query"), OperationName: v.Get("operationName")}
 	if s := v.Get("variables"); s != "" {
+		if !utf8.ValidString(s) {
+			return req, badInput("variables must be valid UTF-8")
+		}
 		if err := json.Unmarshal([]byte(s), &req.Variables); err != nil {
 			return req, badInput("variables must be a JSON object")
 		}
@@ -219,6 +222,11 @@ func decodeBody(body []byte) (Request, *Error) {
 // decodeJSON is decodeBody's general path, for a body that starts with {.
 func decodeJSON(body []byte) (Request, *Error) {
 	var req Request
+	// encoding/json would replace invalid bytes with U+FFFD, so that the
+	// query run would not be the one sent.
+	if !utf8.Valid(body) {
+		return req, badInput("the body is not valid UTF-8")
+	}
 	var raw struct {
 		Query         json.RawMessage `json:"query"`
 		OperationName json.RawMessage `json:"operationName"`
