@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"sync/atomic"
@@ -35,7 +38,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	timeout := fs.Duration("timeout", schema.DefaultTimeout, "time limit of one request")
 	shutdown := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	memLimit := fs.Int64("memory-limit", 160, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0 = none; GOMEMLIMIT overrides)")
+	var lim limitFlags
+	lim.register(fs)
+	backups := backupFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := backups.check(); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -43,6 +52,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
 	}
 	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	limits, err := lim.config()
 	if err != nil {
 		return err
 	}
@@ -66,6 +79,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := seedOnStart(ctx, st, seeds, log); err != nil {
 		return err
 	}
+	stopBackups, err := startBackups(ctx, st, *backups, log.With().Str("component", "backup").Logger())
+	if err != nil {
+		return err
+	}
+	defer stopBackups() // before the deferred st.Close
 	api, err := schema.New(st, schema.Config{
 		Logger: log.With().Str("component", "graphql").Logger(), Tokens: toks,
 		MaxBodyBytes: *maxBody, MaxDepth: *maxDepth, MaxCost: *maxCost, Timeout: *timeout,
@@ -77,8 +95,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var ready atomic.Bool
 	ready.Store(true)
 	srv := &http.Server{
-		Handler:           schema.AccessLog(log.With().Str("component", "http").Logger(), routes(api, st, &ready, log)),
-		ReadHeaderTimeout: 5 * time.Second, // slow clients cannot hold connections with headers (Slowloris)
+		Handler: schema.AccessLog(log.With().Str("component", "http").Logger(),
+			schema.Limit(routes(api, st, &ready, log), limits, log.With().Str("component", "limit").Logger())),
+		ReadHeaderTimeout: lim.readHeader, // slow clients cannot hold connections with headers (Slowloris)
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 30*time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -116,6 +135,49 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// limitFlags are the flags of the load limits.
+type limitFlags struct {
+	maxInFlight int
+	rate        float64
+	burst       int
+	proxies     listFlag
+	readHeader  time.Duration
+}
+
+func (l *limitFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&l.maxInFlight, "max-in-flight", schema.DefaultMaxInFlight, "requests served at once; more are refused with 503 (0 = no cap)")
+	fs.Float64Var(&l.rate, "rate-limit", schema.DefaultRate, "requests per second allowed to one client address (IPv6: /64); more are refused with 429 (0 = no limit)")
+	fs.IntVar(&l.burst, "rate-burst", schema.DefaultRateBurst, "requests one client may send at once before --rate-limit applies")
+	fs.Var(&l.proxies, "trusted-proxy", "`CIDR` or address of a reverse proxy whose X-Forwarded-For names the client for --rate-limit; repeatable (none by default)")
+	fs.DurationVar(&l.readHeader, "read-header-timeout", 5*time.Second, "time a client has to send the request headers (against Slowloris)")
+}
+
+func (l *limitFlags) config() (schema.LimitConfig, error) {
+	cfg := schema.LimitConfig{MaxInFlight: l.maxInFlight, Rate: l.rate, Burst: l.burst, Exempt: []string{"/healthz", "/readyz"}}
+	switch {
+	case l.maxInFlight < 0:
+		return cfg, fmt.Errorf("--max-in-flight must not be negative, got %d", l.maxInFlight)
+	case l.rate < 0 || math.IsNaN(l.rate) || math.IsInf(l.rate, 0):
+		return cfg, fmt.Errorf("--rate-limit must be a number of requests per second, at least 0, got %v", l.rate)
+	case l.burst < 0:
+		return cfg, fmt.Errorf("--rate-burst must not be negative, got %d", l.burst)
+	case l.readHeader <= 0:
+		return cfg, fmt.Errorf("--read-header-timeout must be positive, got %v", l.readHeader)
+	}
+	for _, p := range l.proxies {
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return cfg, fmt.Errorf("--trusted-proxy %q: want a CIDR such as 10.0.0.0/8 or an address: %w", p, err)
+			}
+			pfx = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, pfx.Masked())
+	}
+	return cfg, nil
 }
 
 func dbName(d dbFlags) string {
