@@ -157,13 +157,13 @@ func (p *planner) op(b *Batch, o op) error {
 	}
 	switch o.kind {
 	case opPutNode:
-		n := &b.nodes[o.i]
+		n := b.node(o)
 		if err := n.Validate(); err != nil {
 			return err
 		}
 		p.nodes[n.ID] = n
 	case opDeleteNode:
-		id := b.nodes[o.i].ID
+		id := b.node(o).ID
 		if _, err := KindOf(id); err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (p *planner) op(b *Batch, o op) error {
 		}
 		p.nodes[id] = nil
 	case opPutEdge:
-		e := &b.edges[o.i]
+		e := b.edge(o)
 		if err := e.Validate(); err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (p *planner) op(b *Batch, o op) error {
 			p.touching[e.To] = append(p.touching[e.To], k)
 		}
 	case opDeleteEdge:
-		e := &b.edges[o.i]
+		e := b.edge(o)
 		k := edgeKey{e.Type, e.From, e.To}
 		ok, err := p.edgeExists(k)
 		if err != nil {
@@ -204,9 +204,92 @@ func (p *planner) op(b *Batch, o op) error {
 		}
 		p.edges[k] = nil
 	case opExpectNode:
-		return p.expect(&b.nodes[o.i])
+		return p.expect(b.node(o))
+	case opReplaceEdges:
+		return p.replace(&b.replaces[o.i])
 	}
 	return nil
+}
+
+// replace carries out a ReplaceEdges operation.
+func (p *planner) replace(r *replaceEdges) error {
+	if r.dir != Out && r.dir != In {
+		return invalidf("replace edges of %s: direction must be Out or In", r.id)
+	}
+	keep := make(map[string]bool, len(r.others))
+	for _, o := range r.others {
+		keep[o] = false
+	}
+	for _, k := range p.edgesOf(r.id, r.dir, r.typ) {
+		other := k.to
+		if r.dir == In {
+			other = k.from
+		}
+		if _, ok := keep[other]; ok {
+			keep[other] = true
+			continue
+		}
+		p.edges[k] = nil
+	}
+	for _, o := range r.others {
+		if keep[o] {
+			continue
+		}
+		keep[o] = true
+		e := &Edge{Type: r.typ, From: r.id, To: o, Origin: r.origin}
+		if r.dir == In {
+			e.From, e.To = o, r.id
+		}
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		k := edgeKey{e.Type, e.From, e.To}
+		p.edges[k] = e
+		if p.trackTouching {
+			p.touching[e.From] = append(p.touching[e.From], k)
+			p.touching[e.To] = append(p.touching[e.To], k)
+		}
+	}
+	return nil
+}
+
+// edgesOf lists the edges of type t from (Out) or to (In) id in the state
+// built so far: the stored ones not deleted by the batch, and those the
+// batch put.
+func (p *planner) edgesOf(id string, dir Direction, t EdgeType) []edgeKey {
+	var out []edgeKey
+	seen := map[edgeKey]bool{}
+	add := func(k edgeKey) {
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		if st, ok := p.edges[k]; ok && st == nil {
+			return
+		}
+		out = append(out, k)
+	}
+	if i, ok := p.m.lookup(id); ok {
+		if dir == Out {
+			for _, a := range p.m.out[i] {
+				if p.m.types[a.typ] == t {
+					add(edgeKey{t, id, p.m.ids[a.node]})
+				}
+			}
+		} else {
+			for _, a := range p.m.in[i] {
+				if p.m.types[a.typ] == t {
+					add(edgeKey{t, p.m.ids[a.node], id})
+				}
+			}
+		}
+	}
+	for k, e := range p.edges {
+		if e != nil && k.t == t && ((dir == Out && k.from == id) || (dir == In && k.to == id)) {
+			add(k)
+		}
+	}
+	return out
 }
 
 // expect checks that node want.ID currently equals want, comparing

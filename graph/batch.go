@@ -6,10 +6,24 @@ package graph
 // and operations refer to them by index, so a batch of a million edges
 // holds a million edges and not a million node-sized operations.
 type Batch struct {
-	ops    []op
-	nodes  []Node
-	edges  []Edge
-	stamps map[string][]byte // origin -> stamp; nil removes it
+	ops   []op
+	nodes []Node
+	edges []Edge
+	// Slices adopted by PutNodes and PutEdges, without a copy; an op's
+	// chunk k > 0 refers to adopted[k-1].
+	adoptedNodes [][]Node
+	adoptedEdges [][]Edge
+	replaces     []replaceEdges
+	stamps       map[string][]byte // origin -> stamp; nil removes it
+}
+
+// replaceEdges is a ReplaceEdges operation.
+type replaceEdges struct {
+	id     string
+	dir    Direction
+	typ    EdgeType
+	others []string
+	origin string
 }
 
 type opKind uint8
@@ -20,13 +34,77 @@ const (
 	opPutEdge
 	opDeleteEdge
 	opExpectNode
+	opReplaceEdges
 )
 
-// op is one operation: its kind and the index of its node or edge.
+// op is one operation: its kind and the index of its node or edge, in the
+// batch's own slice (chunk 0) or in an adopted one.
 type op struct {
 	kind    opKind
 	cascade bool
+	chunk   uint16
 	i       int32
+}
+
+// maxAdopted bounds the adopted slices, so that op.chunk cannot overflow;
+// PutNodes and PutEdges copy beyond it.
+const maxAdopted = 1<<16 - 1
+
+// node returns the node of a node operation.
+func (b *Batch) node(o op) *Node {
+	if o.chunk == 0 {
+		return &b.nodes[o.i]
+	}
+	return &b.adoptedNodes[o.chunk-1][o.i]
+}
+
+// edge returns the edge of an edge operation.
+func (b *Batch) edge(o op) *Edge {
+	if o.chunk == 0 {
+		return &b.edges[o.i]
+	}
+	return &b.adoptedEdges[o.chunk-1][o.i]
+}
+
+// PutNodes puts every node of ns, as PutNode does for each, without
+// copying them: the batch keeps ns, which must not change until Apply
+// returns (Apply may fill in a zero Kind from the id). It saves memory for
+// batches of millions of nodes.
+func (b *Batch) PutNodes(ns []Node) {
+	if len(ns) == 0 {
+		return
+	}
+	if len(b.adoptedNodes) >= maxAdopted {
+		for _, n := range ns {
+			b.PutNode(n)
+		}
+		return
+	}
+	b.adoptedNodes = append(b.adoptedNodes, ns)
+	chunk := uint16(len(b.adoptedNodes))
+	for i := range ns {
+		b.ops = append(b.ops, op{kind: opPutNode, chunk: chunk, i: int32(i)})
+	}
+}
+
+// PutEdges puts every edge of es, as PutEdge does for each, without
+// copying them: the batch keeps es, which must not change until Apply
+// returns.
+func (b *Batch) PutEdges(es []Edge) {
+	if len(es) == 0 {
+		return
+	}
+	if len(b.adoptedEdges) >= maxAdopted {
+		for _, e := range es {
+			b.PutEdge(e)
+		}
+		return
+	}
+	b.adoptedEdges = append(b.adoptedEdges, es)
+	chunk := uint16(len(b.adoptedEdges))
+	for i := range es {
+		b.ops = append(b.ops, op{kind: opPutEdge, chunk: chunk, i: int32(i)})
+	}
 }
 
 // PutNode creates the node or replaces the node with the same id.
@@ -76,6 +154,18 @@ func (b *Batch) StampOrigin(origin string, stamp []byte) {
 		b.stamps = map[string][]byte{}
 	}
 	b.stamps[origin] = stamp
+}
+
+// ReplaceEdges makes the edges of type t at node id (from it with dir Out,
+// to it with In) exactly those to (or from) others: edges that exist
+// already stay as they are, the others are deleted, and missing ones are
+// created with the given origin. It is evaluated when Apply runs, against
+// the state at that point of the batch, under the writer lock, so two
+// concurrent batches cannot both keep their own edge (a stance with two
+// holders).
+func (b *Batch) ReplaceEdges(id string, dir Direction, t EdgeType, others []string, origin string) {
+	b.ops = append(b.ops, op{kind: opReplaceEdges, i: int32(len(b.replaces))})
+	b.replaces = append(b.replaces, replaceEdges{id: id, dir: dir, typ: t, others: others, origin: origin})
 }
 
 // Len returns the number of operations in the batch.

@@ -133,20 +133,24 @@ func dataBytes(dir string) int64 {
 // as small writes.
 func estimateBatch(b *Batch) int64 {
 	var n int
-	for i := range b.nodes {
-		nd := &b.nodes[i]
-		n += 128 + 4*len(nd.ID) + len(nd.Name) + len(nd.Description) + len(nd.Summary) + len(nd.Origin) +
-			len(nd.URL) + len(nd.Location) + 3*len(nd.Text) + sourcesLen(nd.Sources)
-		for _, a := range nd.Aliases {
-			n += 2 * len(a)
+	for _, o := range b.ops {
+		switch o.kind {
+		case opPutNode:
+			nd := b.node(o)
+			n += 128 + 4*len(nd.ID) + len(nd.Name) + len(nd.Description) + len(nd.Summary) + len(nd.Origin) +
+				len(nd.URL) + len(nd.Location) + 3*len(nd.Text) + sourcesLen(nd.Sources)
+			for _, a := range nd.Aliases {
+				n += 2 * len(a)
+			}
+			for _, q := range nd.Quotes {
+				n += 16 + len(q.Text) + len(q.Translation) + len(q.Source)
+			}
+		case opPutEdge:
+			e := b.edge(o)
+			n += 64 + 2*(len(e.Type)+len(e.From)+len(e.To)) + len(e.Role) + len(e.Origin) + sourcesLen(e.Sources)
+		case opDeleteNode, opDeleteEdge:
+			n += 64
 		}
-		for _, q := range nd.Quotes {
-			n += 16 + len(q.Text) + len(q.Translation) + len(q.Source)
-		}
-	}
-	for i := range b.edges {
-		e := &b.edges[i]
-		n += 64 + 2*(len(e.Type)+len(e.From)+len(e.To)) + len(e.Role) + len(e.Origin) + sourcesLen(e.Sources)
 	}
 	return 3 * int64(n)
 }

@@ -59,9 +59,9 @@ func (ts *types) mutationType() *graphql.Object {
 			var b graph.Batch
 			b.PutNode(n)
 			for _, s := range short {
-				if err := a.replaceEdges(ctx, &b, n.ID, s); err != nil {
-					return nil, err
-				}
+				// Evaluated by graph under its writer lock, so concurrent
+				// upserts cannot leave a stance with two holders.
+				b.ReplaceEdges(n.ID, s.dir, s.typ, s.other, originMutation)
 			}
 			if _, err := a.store.Apply(ctx, &b, graph.ApplyOptions{}); err != nil {
 				return nil, err
@@ -291,49 +291,6 @@ func (a *API) mustNode(ctx context.Context, id string) (*graph.Node, error) {
 		return nil, err
 	}
 	return &n, nil
-}
-
-// replaceEdges adds to b the writes that make id's edges of s.typ exactly
-// s.other: stale edges are deleted, missing ones created, and existing
-// ones kept with their sources.
-func (a *API) replaceEdges(ctx context.Context, b *graph.Batch, id string, s shorthand) error {
-	old, err := a.store.Edges(ctx, id, s.dir, []graph.EdgeType{s.typ}, graph.Date{})
-	if err != nil && !errors.Is(err, graph.ErrNotFound) {
-		return err
-	}
-	ends := func(other string) (string, string) {
-		if s.dir == graph.In {
-			return other, id
-		}
-		return id, other
-	}
-	have := map[string]bool{}
-	for _, e := range old {
-		o := otherEnd(e, id)
-		if contains(s.other, o) {
-			have[o] = true
-			continue
-		}
-		b.DeleteEdge(e.Type, e.From, e.To)
-	}
-	for _, o := range s.other {
-		if have[o] {
-			continue
-		}
-		have[o] = true
-		from, to := ends(o)
-		b.PutEdge(graph.Edge{Type: s.typ, From: from, To: to, Origin: originMutation})
-	}
-	return nil
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func one(t graph.EdgeType, dir graph.Direction, in map[string]any, key string) shorthand {

@@ -183,21 +183,31 @@ func putChanged(ctx context.Context, st *graph.Store, set *Set, b *graph.Batch) 
 	} else if err := lookUp(ctx, st, set, same); err != nil {
 		return err
 	}
+	// The batch adopts runs of changed items without copying them: a first
+	// seed of a million edges would otherwise hold them twice.
 	for pi, p := range set.parts {
-		for i := range p.nodes {
-			if !same[pi][i] {
-				b.PutNode(p.nodes[i])
-			}
-		}
+		eachRun(same[pi][:len(p.nodes)], func(lo, hi int) { b.PutNodes(p.nodes[lo:hi:hi]) })
 	}
 	for pi, p := range set.parts {
-		for i := range p.edges {
-			if !same[pi][len(p.nodes)+i] {
-				b.PutEdge(p.edges[i])
-			}
-		}
+		eachRun(same[pi][len(p.nodes):], func(lo, hi int) { b.PutEdges(p.edges[lo:hi:hi]) })
 	}
 	return nil
+}
+
+// eachRun calls fn for each maximal run [lo, hi) of false in same.
+func eachRun(same []bool, fn func(lo, hi int)) {
+	for lo := 0; lo < len(same); {
+		if same[lo] {
+			lo++
+			continue
+		}
+		hi := lo + 1
+		for hi < len(same) && !same[hi] {
+			hi++
+		}
+		fn(lo, hi)
+		lo = hi
+	}
 }
 
 // lookUp marks the set's items that the store holds identically, looking
