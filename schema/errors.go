@@ -22,14 +22,19 @@ const (
 	CodeQueryTooComplex Code = "QUERY_TOO_COMPLEX"
 	CodeTimeout         Code = "TIMEOUT"
 	CodeInternal        Code = "INTERNAL"
-	// CodeInsufficientStorage: the server's disk is below its free-space
-	// reserve, so it refuses writes until an operator makes room.
-	CodeInsufficientStorage Code = "INSUFFICIENT_STORAGE"
-	noSpaceMessage               = "the server is low on disk space and accepts no writes for now; reads still work"
-	internalMessage              = "internal error"
-	timeoutMessage               = "the request took longer than the server allows"
-	unauthenticatedMessage       = "mutations need a valid Authorization: Bearer <token> header"
-	forbiddenMessage             = "this server is read-only: no mutation tokens are configured"
+)
+
+// CodeInsufficientStorage, added by this server: the disk is below its
+// free-space reserve, so writes are refused until an operator makes room.
+const CodeInsufficientStorage Code = "INSUFFICIENT_STORAGE"
+
+// Public messages.
+const (
+	internalMessage        = "internal error"
+	timeoutMessage         = "the request took longer than the server allows"
+	unauthenticatedMessage = "mutations need a valid Authorization: Bearer <token> header"
+	forbiddenMessage       = "this server is read-only: no mutation tokens are configured"
+	noSpaceMessage         = "the server is low on disk space and accepts no writes for now; reads still work"
 )
 
 // Error is an error whose message is safe to show to clients, with its
