@@ -30,6 +30,7 @@
 //	g0 'm' "gen"                    -> live generation (u32)
 //	g0 'm' "seq"                    -> commit sequence (u64), see below
 //	g0 's' origin                   -> the origin's stamp (Batch.StampOrigin)
+//	g0 'm' "topology"               -> token of the topology snapshot file
 //	g  'n' id                       -> node (version byte + tagged binary fields)
 //	g  'o' from type to             -> edge (version byte + binary fields)
 //	g  'i' to type from             -> empty: the in-edge index
@@ -77,6 +78,12 @@
 //     after it leaves g+1 live and g is dropped at the next Open. Staging
 //     costs a copy of the live data, so it is meant for big seeds; it is
 //     free on an empty store.
+//
+// A clean Close writes the topology to stancegraph.topology with a random
+// token that it also stores in the database; every commit deletes the
+// token. The next Open loads that file instead of scanning every key when
+// its token, commit sequence, generation and checksum match, and scans
+// otherwise, as after a crash (snapshot.go).
 //
 // Every commit writes the next commit sequence number, in its own
 // transaction (or in the switch of a staged batch), along with the origin

@@ -9,9 +9,11 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -83,6 +85,10 @@ type Store struct {
 	seq    uint64            // commits so far; written under wmu and mu
 	stamps map[string][]byte // origin stamps; replaced under wmu and mu
 	seqf   *seqFile          // the commit record outside Badger; nil in memory
+	dir    string            // the database directory; "" in memory
+	// topoToken is set while the database holds the token of a topology
+	// snapshot (snapshot.go); the next commit deletes it.
+	topoToken bool
 
 	stop  chan struct{}
 	bg    sync.WaitGroup // the value-log GC loop
@@ -129,7 +135,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, openError(dir, err)
 	}
 	s := &Store{db: db, log: opts.Logger, stop: make(chan struct{}), space: newReserve(dir, opts, memtable)}
-	if err := s.load(); err != nil {
+	if !opts.InMemory {
+		s.dir = dir
+	}
+	if err := s.load(true); err != nil {
 		db.Close()
 		if errors.Is(err, ErrCorrupt) && !opts.InMemory {
 			return nil, damaged(dir, "%v", err)
@@ -322,13 +331,27 @@ func checkFiles(dir string, bo badger.Options) error {
 				end, info.Size(), len(unlisted), strings.Join(unlisted, ", "))
 		}
 	}
-	for _, id := range ids {
-		if err := checkTable(filepath.Join(dir, onDisk[id]), m.Tables[id]); err != nil {
-			if errors.Is(err, fs.ErrPermission) {
-				return openError(dir, err)
+	// Tables are checked on all CPUs; the first damaged one in id order is
+	// reported.
+	errs := make([]error, len(ids))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ids)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
+				errs[i] = checkTable(filepath.Join(dir, onDisk[ids[i]]), m.Tables[ids[i]])
 			}
-			return damaged(dir, "table %s: %v", onDisk[id], err)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			continue
 		}
+		if errors.Is(err, fs.ErrPermission) {
+			return openError(dir, err)
+		}
+		return damaged(dir, "table %s: %v", onDisk[ids[i]], err)
 	}
 	return nil
 }
@@ -422,8 +445,10 @@ func orDefault(v, def int64) int64 {
 }
 
 // load reads the live generation, drops generations left over from an
-// interrupted staged batch, and builds the in-memory topology.
-func (s *Store) load() error {
+// interrupted staged batch, and builds the in-memory topology: from the
+// snapshot a clean Close wrote, if useSnapshot and it matches, else from
+// the keys.
+func (s *Store) load(useSnapshot bool) error {
 	gen := uint32(1)
 	err := s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(metaKeyGen)
@@ -447,12 +472,33 @@ func (s *Store) load() error {
 	if err := s.dropStaleGenerations(gen); err != nil {
 		return err
 	}
-	m, err := buildMem(s.db, keyspace{gen})
-	if err != nil {
+	if err := s.loadMeta(); err != nil {
 		return err
 	}
+	var m *mem
+	if useSnapshot && s.dir != "" {
+		var err error
+		m, err = readTopology(s.dir, s.db, s.seq, gen)
+		switch {
+		case err == nil:
+			s.topoToken = true
+		case errors.Is(err, errStaleTopology), errors.Is(err, fs.ErrNotExist):
+			s.log.Debug().Err(err).Msg("topology snapshot not used")
+		default:
+			s.log.Warn().Err(err).Msg("topology snapshot not used")
+		}
+	}
+	if m == nil {
+		var err error
+		if m, err = buildMem(s.db, keyspace{gen}); err != nil {
+			return err
+		}
+		// A token left from before a crash or a restore must go with the
+		// next commit too.
+		s.topoToken = true
+	}
 	s.gen, s.mem = &generation{id: gen}, m
-	return s.loadMeta()
+	return nil
 }
 
 // dropStaleGenerations deletes every generation but the live one and the
@@ -605,6 +651,12 @@ func (s *Store) Close() error {
 	g.readers.Wait()
 	s.bg.Wait()
 	s.drops.Wait()
+	if s.dir != "" {
+		// No writer can run any more (closed is set and wmu was free).
+		if err := s.writeTopology(s.dir); err != nil {
+			s.log.Warn().Err(err).Msg("write the topology snapshot; the next open scans the keys instead")
+		}
+	}
 	if s.seqf != nil {
 		if err := s.seqf.f.Close(); err != nil {
 			s.log.Error().Err(err).Msg("close the commit sequence file")

@@ -1,0 +1,246 @@
+package graph
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// A clean Close writes the in-memory topology to a snapshot file, and the
+// next Open loads it instead of scanning every node and edge key, which
+// makes a restart of a big graph fast. The snapshot is used only when it
+// describes exactly the database being opened:
+//
+//   - Close writes the file (fsynced) with a random token, then stores the
+//     same token in the database (metaKeyTopo). A crash between the two
+//     leaves no token, and the file is ignored.
+//   - Every commit deletes the token in its own transaction, so a database
+//     changed after the snapshot never matches it.
+//   - Open uses the file only if its token, commit sequence and live
+//     generation match the database's, and its checksum is right;
+//     otherwise it scans, as after a crash.
+
+var metaKeyTopo = metaKey("topology") // token of the matching snapshot file
+
+const (
+	topoFileName = "stancegraph.topology"
+	topoMagic    = "SGTOPO01"
+	topoTokenLen = 16
+)
+
+// writeTopology writes the snapshot of m and stores its token; the caller
+// holds wmu and no writer can commit.
+func (s *Store) writeTopology(dir string) error {
+	token := make([]byte, topoTokenLen)
+	if _, err := rand.Read(token); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, topoFileName)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	crc := crc32.New(castagnoli)
+	w := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
+	err = encodeTopology(w, s.mem, token, s.seq, s.gen.id)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		_, err = f.Write(binary.BigEndian.AppendUint32(nil, crc.Sum32()))
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKeyTopo, token) })
+}
+
+// encodeTopology writes the header and m: live node ids in dense order,
+// the edge types, then every node's out and in lists (count, then
+// neighbour and type of each), then the text statistics.
+func encodeTopology(w *bufio.Writer, m *mem, token []byte, seq uint64, gen uint32) error {
+	var buf []byte
+	put := func() error {
+		_, err := w.Write(buf)
+		buf = buf[:0]
+		return err
+	}
+	buf = append(buf, topoMagic...)
+	buf = append(buf, token...)
+	buf = binary.BigEndian.AppendUint64(buf, seq)
+	buf = binary.BigEndian.AppendUint32(buf, gen)
+	// Deleted slots are left out: live nodes are renumbered densely.
+	renum := make([]uint32, len(m.ids))
+	live := uint32(0)
+	for i, id := range m.ids {
+		if id != "" {
+			renum[i] = live
+			live++
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(live))
+	for _, id := range m.ids {
+		if id == "" {
+			continue
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(id)))
+		buf = append(buf, id...)
+		if len(buf) > 64<<10 {
+			if err := put(); err != nil {
+				return err
+			}
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(m.types)))
+	for _, t := range m.types {
+		buf = binary.AppendUvarint(buf, uint64(len(t)))
+		buf = append(buf, t...)
+	}
+	for i, id := range m.ids {
+		if id == "" {
+			continue
+		}
+		for _, list := range [2][]adj{m.out[i], m.in[i]} {
+			buf = binary.AppendUvarint(buf, uint64(len(list)))
+			for _, a := range list {
+				buf = binary.AppendUvarint(buf, uint64(renum[a.node]))
+				buf = append(buf, a.typ)
+			}
+		}
+		if len(buf) > 64<<10 {
+			if err := put(); err != nil {
+				return err
+			}
+		}
+	}
+	buf = binary.BigEndian.AppendUint64(buf, m.textDocs)
+	buf = binary.BigEndian.AppendUint64(buf, m.textLen)
+	return put()
+}
+
+// errStaleTopology marks a snapshot that does not describe the database.
+var errStaleTopology = errors.New("the topology snapshot does not match the database")
+
+// readTopology loads the snapshot in dir if it matches the database's
+// token, commit sequence and live generation.
+func readTopology(dir string, db *badger.DB, seq uint64, gen uint32) (*mem, error) {
+	var token []byte
+	err := db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(metaKeyTopo)
+		if err != nil {
+			return err
+		}
+		token, err = item.ValueCopy(nil)
+		return err
+	})
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, errStaleTopology
+	}
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, topoFileName))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < len(topoMagic)+topoTokenLen+12+4 {
+		return nil, errStaleTopology
+	}
+	body, sum := data[:len(data)-4], binary.BigEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, castagnoli) != sum {
+		return nil, fmt.Errorf("%w: checksum", errStaleTopology)
+	}
+	r := &reader{b: body}
+	if string(r.raw(len(topoMagic))) != topoMagic || !bytes.Equal(r.raw(topoTokenLen), token) ||
+		r.u64() != seq || r.u32() != gen || r.err != nil {
+		return nil, errStaleTopology
+	}
+	m, err := decodeTopology(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errStaleTopology, err)
+	}
+	return m, nil
+}
+
+// decodeTopology reads what encodeTopology wrote after the header. Counts
+// are checked against the bytes left, so a malformed file cannot make it
+// allocate much.
+func decodeTopology(r *reader) (*mem, error) {
+	m := newMem()
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		return nil, errBadValue
+	}
+	m.ids = make([]string, 0, n)
+	m.kinds = make([]Kind, 0, n)
+	m.out, m.in = make([][]adj, 0, n), make([][]adj, 0, n)
+	for range n {
+		id := r.str()
+		if r.err != nil {
+			return nil, r.err
+		}
+		k, err := KindOf(id)
+		if err != nil {
+			return nil, err
+		}
+		m.addNode(id, k)
+	}
+	nt := r.uvarint()
+	if nt > 255 {
+		return nil, errBadValue
+	}
+	for range nt {
+		m.typeOf(EdgeType(r.str()))
+	}
+	for i := range m.ids {
+		for side := range 2 {
+			c := r.uvarint()
+			if r.err != nil || c > uint64(len(r.b)/2) {
+				return nil, errBadValue
+			}
+			list := make([]adj, c)
+			for j := range list {
+				nb := r.uvarint()
+				t := r.raw(1)
+				if r.err != nil || nb >= n || int(t[0]) >= len(m.types) {
+					return nil, errBadValue
+				}
+				list[j] = adj{node: uint32(nb), typ: t[0]}
+			}
+			if side == 0 {
+				m.out[i] = list
+				for _, a := range list {
+					m.byType[m.types[a.typ]]++
+				}
+				m.edges += len(list)
+			} else {
+				m.in[i] = list
+			}
+		}
+	}
+	m.textDocs, m.textLen = r.u64(), r.u64()
+	if r.err != nil || len(r.b) != 0 {
+		return nil, errBadValue
+	}
+	return m, nil
+}
