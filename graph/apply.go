@@ -25,7 +25,7 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.mu.RLock()
-	closed, gen, m, stamps, topoToken := s.closed, s.gen, s.mem, s.stamps, s.topoToken
+	closed, gen, m, stamps := s.closed, s.gen, s.mem, s.stamps
 	s.mu.RUnlock()
 	if closed {
 		return res, ErrClosed
@@ -41,7 +41,6 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 		return Result{}, err
 	}
 	p.planStamps(stamps, b)
-	p.dropTopoToken = topoToken
 	if p.isLoad(b) {
 		p.loadResult()
 		if o.DryRun {
@@ -125,8 +124,6 @@ type planner struct {
 	// clear, and the result.
 	storedStamps, stamps, final map[string][]byte
 	watch, cleared              map[string]struct{}
-	// dropTopoToken deletes the topology snapshot's token (snapshot.go).
-	dropTopoToken bool
 }
 
 func (p *planner) nodeExists(id string) bool {
@@ -649,7 +646,7 @@ func (s *Store) commit(ctx context.Context, gen *generation, p *planner) error {
 		return fmt.Errorf("commit batch: %w", err)
 	}
 	s.applyMem(p)
-	s.seq, s.stamps, s.topoToken = seq, p.finalStamps(), false
+	s.seq, s.stamps = seq, p.finalStamps()
 	s.mu.Unlock()
 	s.recordSeq(seq)
 	return nil
@@ -770,7 +767,7 @@ func (s *Store) switchLocked(next uint32, p *planner, allMeta bool) error {
 		return fmt.Errorf("switch generation: %w", err)
 	}
 	s.gen = &generation{id: next}
-	s.seq, s.stamps, s.topoToken = seq, p.finalStamps(), false
+	s.seq, s.stamps = seq, p.finalStamps()
 	s.applyMem(p)
 	s.log.Info().Uint32("generation", next).Int("writes", len(p.writes)).Msg("staged batch committed")
 	return nil

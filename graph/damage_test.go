@@ -71,8 +71,7 @@ func largestFile(t *testing.T, dir, suffix string) string {
 	if err != nil || len(m) == 0 {
 		t.Fatalf("want a %s file in %s, have %v (%v)", suffix, dir, m, err)
 	}
-	// The largest holds the data (Close also writes a small table with
-	// the topology snapshot's token).
+	// The largest holds the data, should Badger have flushed others.
 	best, size := "", int64(-1)
 	for _, name := range m {
 		if fi, err := os.Stat(name); err == nil && fi.Size() > size {

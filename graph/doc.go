@@ -30,7 +30,6 @@
 //	g0 'm' "gen"                    -> live generation (u32)
 //	g0 'm' "seq"                    -> commit sequence (u64), see below
 //	g0 's' origin                   -> the origin's stamp (Batch.StampOrigin)
-//	g0 'm' "topology"               -> token of the topology snapshot file
 //	g  'n' id                       -> node (version byte + tagged binary fields)
 //	g  'o' from type to             -> edge (version byte + binary fields)
 //	g  'i' to type from             -> empty: the in-edge index
@@ -79,10 +78,9 @@
 //     costs a copy of the live data, so it is meant for big seeds; it is
 //     free on an empty store.
 //
-// A clean Close writes the topology to stancegraph.topology with a random
-// token that it also stores in the database; every commit deletes the
-// token. The next Open loads that file instead of scanning every key when
-// its token, commit sequence, generation and checksum match, and scans
+// A clean Close writes the topology to stancegraph.topology; the next Open
+// loads that file instead of scanning every key when its commit sequence,
+// generation and checksum match the database, removes it, and scans
 // otherwise, as after a crash (snapshot.go).
 //
 // Every commit writes the next commit sequence number, in its own

@@ -135,9 +135,6 @@ func (p *planner) planStamps(stored map[string][]byte, b *Batch) {
 // written, for a load that starts from a cleared database.
 func (p *planner) metaWrites(seq uint64, all bool) []write {
 	ws := []write{{key: metaKeySeq, val: binary.BigEndian.AppendUint64(nil, seq)}}
-	if p.dropTopoToken && !all {
-		ws = append(ws, write{key: metaKeyTopo, del: true})
-	}
 	for o, v := range p.finalStamps() {
 		if old, ok := p.storedStamps[o]; all || !ok || !bytes.Equal(old, v) {
 			ws = append(ws, write{key: stampKey(o), val: v})

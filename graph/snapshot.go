@@ -2,48 +2,34 @@ package graph
 
 import (
 	"bufio"
-	"bytes"
-	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/dgraph-io/badger/v4"
 )
 
 // A clean Close writes the in-memory topology to a snapshot file, and the
 // next Open loads it instead of scanning every node and edge key, which
 // makes a restart of a big graph fast. The snapshot is used only when it
-// describes exactly the database being opened:
-//
-//   - Close writes the file (fsynced) with a random token, then stores the
-//     same token in the database (metaKeyTopo). A crash between the two
-//     leaves no token, and the file is ignored.
-//   - Every commit deletes the token in its own transaction, so a database
-//     changed after the snapshot never matches it.
-//   - Open uses the file only if its token, commit sequence and live
-//     generation match the database's, and its checksum is right;
-//     otherwise it scans, as after a crash.
-
-var metaKeyTopo = metaKey("topology") // token of the matching snapshot file
+// describes exactly the database being opened: its commit sequence and
+// live generation must equal the database's (every commit advances the
+// sequence) and its checksum must hold. Open removes the file once read, so
+// a snapshot serves one Open; Restore removes it too, since a restored
+// database starts its own sequence. A crash leaves no snapshot, and Open
+// scans the keys.
 
 const (
 	topoFileName = "stancegraph.topology"
-	topoMagic    = "SGTOPO01"
-	topoTokenLen = 16
+	topoMagic    = "SGTOPO02"
 )
 
-// writeTopology writes the snapshot of m and stores its token; the caller
-// holds wmu and no writer can commit.
+// writeTopology writes the snapshot of the topology; the caller holds wmu
+// and no writer can commit.
 func (s *Store) writeTopology(dir string) error {
-	token := make([]byte, topoTokenLen)
-	if _, err := rand.Read(token); err != nil {
-		return err
-	}
 	path := filepath.Join(dir, topoFileName)
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
@@ -52,7 +38,7 @@ func (s *Store) writeTopology(dir string) error {
 	}
 	crc := crc32.New(castagnoli)
 	w := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
-	err = encodeTopology(w, s.mem, token, s.seq, s.gen.id)
+	err = encodeTopology(w, s.mem, s.seq, s.gen.id)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -70,15 +56,31 @@ func (s *Store) writeTopology(dir string) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
+	}
+	return err
+}
+
+// removeTopology removes the snapshot file, durably.
+func removeTopology(dir string) error {
+	err := os.Remove(filepath.Join(dir, topoFileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
-	return s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKeyTopo, token) })
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // encodeTopology writes the header and m: live node ids in dense order,
 // the edge types, then every node's out and in lists (count, then
 // neighbour and type of each), then the text statistics.
-func encodeTopology(w *bufio.Writer, m *mem, token []byte, seq uint64, gen uint32) error {
+func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	var buf []byte
 	put := func() error {
 		_, err := w.Write(buf)
@@ -86,7 +88,6 @@ func encodeTopology(w *bufio.Writer, m *mem, token []byte, seq uint64, gen uint3
 		return err
 	}
 	buf = append(buf, topoMagic...)
-	buf = append(buf, token...)
 	buf = binary.BigEndian.AppendUint64(buf, seq)
 	buf = binary.BigEndian.AppendUint32(buf, gen)
 	// Deleted slots are left out: live nodes are renumbered densely.
@@ -142,28 +143,13 @@ func encodeTopology(w *bufio.Writer, m *mem, token []byte, seq uint64, gen uint3
 var errStaleTopology = errors.New("the topology snapshot does not match the database")
 
 // readTopology loads the snapshot in dir if it matches the database's
-// token, commit sequence and live generation.
-func readTopology(dir string, db *badger.DB, seq uint64, gen uint32) (*mem, error) {
-	var token []byte
-	err := db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(metaKeyTopo)
-		if err != nil {
-			return err
-		}
-		token, err = item.ValueCopy(nil)
-		return err
-	})
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, errStaleTopology
-	}
-	if err != nil {
-		return nil, err
-	}
+// commit sequence and live generation.
+func readTopology(dir string, seq uint64, gen uint32) (*mem, error) {
 	data, err := os.ReadFile(filepath.Join(dir, topoFileName))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) < len(topoMagic)+topoTokenLen+12+4 {
+	if len(data) < len(topoMagic)+12+4 {
 		return nil, errStaleTopology
 	}
 	body, sum := data[:len(data)-4], binary.BigEndian.Uint32(data[len(data)-4:])
@@ -171,8 +157,7 @@ func readTopology(dir string, db *badger.DB, seq uint64, gen uint32) (*mem, erro
 		return nil, fmt.Errorf("%w: checksum", errStaleTopology)
 	}
 	r := &reader{b: body}
-	if string(r.raw(len(topoMagic))) != topoMagic || !bytes.Equal(r.raw(topoTokenLen), token) ||
-		r.u64() != seq || r.u32() != gen || r.err != nil {
+	if string(r.raw(len(topoMagic))) != topoMagic || r.u64() != seq || r.u32() != gen || r.err != nil {
 		return nil, errStaleTopology
 	}
 	m, err := decodeTopology(r)

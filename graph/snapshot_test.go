@@ -49,9 +49,19 @@ func TestTopologySnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	snap := filepath.Join(dir, "stancegraph.topology")
+	old, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// A clean close: the next open loads the snapshot, and it is exact
-	// (Verify compares the topology with one rebuilt from the keys).
+	// (Verify compares the topology with one rebuilt from the keys). The
+	// open consumes it: a crash from now on must not find it.
 	s = openLogged(t, dir, &log)
+	if _, err := os.Stat(snap); err == nil {
+		t.Fatal("the snapshot is still there after the open that used it")
+	}
 	if !snapshotUsed(&log) {
 		t.Fatalf("the snapshot of a clean close was not used:\n%s", log.String())
 	}
@@ -67,14 +77,8 @@ func TestTopologySnapshot(t *testing.T) {
 	if err != nil || !ok || len(again.Edges) != len(path.Edges) {
 		t.Fatalf("path from the snapshot: %v %v %v, want %d edges", again, ok, err, len(path.Edges))
 	}
-	snap := filepath.Join(dir, "stancegraph.topology")
-	old, err := os.ReadFile(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	// A commit after the snapshot makes it stale: an old snapshot file put
-	// back is refused by its token, and the store scans its keys.
+	// back is refused by its commit sequence, and the store scans its keys.
 	b = graph.Batch{}
 	b.PutNode(graph.Node{ID: "person/new", Name: "New"})
 	mustApply(t, s, &b)

@@ -86,9 +86,6 @@ type Store struct {
 	stamps map[string][]byte // origin stamps; replaced under wmu and mu
 	seqf   *seqFile          // the commit record outside Badger; nil in memory
 	dir    string            // the database directory; "" in memory
-	// topoToken is set while the database holds the token of a topology
-	// snapshot (snapshot.go); the next commit deletes it.
-	topoToken bool
 
 	stop  chan struct{}
 	bg    sync.WaitGroup // the value-log GC loop
@@ -476,16 +473,22 @@ func (s *Store) load(useSnapshot bool) error {
 		return err
 	}
 	var m *mem
-	if useSnapshot && s.dir != "" {
-		var err error
-		m, err = readTopology(s.dir, s.db, s.seq, gen)
-		switch {
-		case err == nil:
-			s.topoToken = true
-		case errors.Is(err, errStaleTopology), errors.Is(err, fs.ErrNotExist):
-			s.log.Debug().Err(err).Msg("topology snapshot not used")
-		default:
-			s.log.Warn().Err(err).Msg("topology snapshot not used")
+	if s.dir != "" {
+		if useSnapshot {
+			var err error
+			m, err = readTopology(s.dir, s.seq, gen)
+			switch {
+			case err == nil:
+			case errors.Is(err, errStaleTopology), errors.Is(err, fs.ErrNotExist):
+				s.log.Debug().Err(err).Msg("topology snapshot not used")
+			default:
+				s.log.Warn().Err(err).Msg("topology snapshot not used")
+			}
+		}
+		// A snapshot serves one open: the next one after a crash, or a
+		// restore, must not find it.
+		if err := removeTopology(s.dir); err != nil {
+			return fmt.Errorf("remove the topology snapshot: %w", err)
 		}
 	}
 	if m == nil {
@@ -493,9 +496,6 @@ func (s *Store) load(useSnapshot bool) error {
 		if m, err = buildMem(s.db, keyspace{gen}); err != nil {
 			return err
 		}
-		// A token left from before a crash or a restore must go with the
-		// next commit too.
-		s.topoToken = true
 	}
 	s.gen, s.mem = &generation{id: gen}, m
 	return nil
