@@ -279,6 +279,22 @@ func BenchmarkNeighborhood2Hop(b *testing.B) {
 	}
 }
 
+// BenchmarkNeighborhood2HopAll asks for whole 2-hop neighbourhoods (up to
+// MaxNeighborhoodLimit nodes), as .ci/bench compares with networkx.
+func BenchmarkNeighborhood2HopAll(b *testing.B) {
+	for _, size := range benchSizes[1:2] {
+		b.Run(size.name, func(b *testing.B) {
+			g := loadedGraph(b, size.edges)
+			ids := g.gen.Sample(300, 3)
+			ctx := context.Background()
+			measure(b, len(ids), func(i int) error {
+				_, err := g.store.Neighborhood(ctx, ids[i], graph.NeighborhoodOptions{Depth: 2, Limit: graph.MaxNeighborhoodLimit})
+				return err
+			})
+		})
+	}
+}
+
 // BenchmarkShortestPath measures shortest paths of at most maxPathDepth
 // edges between mostly connected pairs, and reports the share found.
 func BenchmarkShortestPath(b *testing.B) {

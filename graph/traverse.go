@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -86,28 +87,15 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 				}
 			}
 		}
-		sg.Nodes = make([]Node, 0, len(order))
-		for _, u := range order {
-			n, err := v.node(m.ids[u])
-			if err != nil {
-				return err
-			}
-			sg.Nodes = append(sg.Nodes, *n)
-		}
-		sg.Edges = make([]Edge, 0, len(keys))
-		for i, k := range keys {
-			if i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			e, err := v.edge(k.t, k.from, k.to)
-			if err != nil {
-				return err
-			}
-			sg.Edges = append(sg.Edges, *e)
-		}
-		return nil
+		// Nodes and edges load side by side: they are separate key
+		// families, read through separate iterators of one snapshot.
+		var nodeErr error
+		var wg sync.WaitGroup
+		wg.Go(func() { sg.Nodes, nodeErr = v.nodesByIndex(order) })
+		var err error
+		sg.Edges, err = v.edgesByKey(keys)
+		wg.Wait()
+		return errors.Join(nodeErr, err)
 	})
 	return sg, err
 }

@@ -1,0 +1,56 @@
+package graph_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/stancegraph/stancegraph/graph"
+	"github.com/stancegraph/stancegraph/graph/synth"
+)
+
+// TestNeighborhoodValues checks the batched value loading of big
+// neighbourhoods (sorted iteration, nodes and edges side by side) against
+// loading every node and edge on its own.
+func TestNeighborhoodValues(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	gen := synth.New(synth.Config{Edges: 10_000, Seed: 7})
+	if err := gen.Load(ctx, s, 0); err != nil {
+		t.Fatal(err)
+	}
+	big := 0
+	for _, root := range gen.Sample(40, 1) {
+		sg, err := s.Neighborhood(ctx, root, graph.NeighborhoodOptions{Depth: 2, Limit: graph.MaxNeighborhoodLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sg.Nodes) >= 64 {
+			big++
+		}
+		if len(sg.Nodes) == 0 || sg.Nodes[0].ID != root {
+			t.Fatalf("neighbourhood of %s does not start with it", root)
+		}
+		for _, n := range sg.Nodes {
+			want, err := s.Node(ctx, n.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(n, want) {
+				t.Fatalf("node %s: neighbourhood has %+v, Node %+v", n.ID, n, want)
+			}
+		}
+		for _, e := range sg.Edges {
+			want, err := s.Edge(ctx, e.Type, e.From, e.To)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(e, want) {
+				t.Fatalf("edge %s: neighbourhood has %+v, Edge %+v", e.ID(), e, want)
+			}
+		}
+	}
+	if big == 0 {
+		t.Fatal("no neighbourhood was big enough for the batched path")
+	}
+}
