@@ -105,5 +105,12 @@
 // between a commit and the record) only moves the record forward. Restore
 // resets the record to the restored database's sequence.
 //
+// Open checks the directory before Badger sees it: the MANIFEST is
+// replayed and every table it lists must be there and readable. After a
+// crash (no topology snapshot) every block of every table is read against
+// its checksum; after a clean Close only the footers, indexes and end
+// blocks, and Badger checks each other block when it first reads it
+// (Options.CheckTables forces the full pass). Damage wraps ErrCorrupt.
+//
 // Verify rebuilds every index from the primary data and compares.
 package graph

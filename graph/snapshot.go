@@ -60,6 +60,13 @@ func (s *Store) writeTopology(dir string) error {
 	return err
 }
 
+// hasTopology reports whether dir holds a topology snapshot: the last Close
+// was clean, since the Open before it removed the previous one.
+func hasTopology(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, topoFileName))
+	return err == nil
+}
+
 // removeTopology removes the snapshot file, durably.
 func removeTopology(dir string) error {
 	err := os.Remove(filepath.Join(dir, topoFileName))

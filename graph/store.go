@@ -40,6 +40,9 @@ type Options struct {
 	MemTableSize   int64
 	BlockCacheSize int64
 	IndexCacheSize int64
+	// CheckTables reads every block of every table at Open and checks its
+	// checksum even after a clean Close (Open always does after a crash).
+	CheckTables bool
 	// AcceptLoss opens a database that holds fewer commits than its
 	// commit record says were acknowledged (ErrLost), keeping what is
 	// left, and resets the record. Without it Open refuses such a database.
@@ -121,10 +124,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithNumMemtables(2).
 		WithBaseTableSize(1 << 20). // StreamWriter builds tables of 32x this; smaller keeps a load lean
 		WithNumCompactors(2).
-		WithMetricsEnabled(false)
+		WithMetricsEnabled(false).
+		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data
 	if opts.InMemory {
 		bo.Dir, bo.ValueDir = "", ""
-	} else if err := prepareDir(dir, bo, opts.Logger); err != nil {
+	} else if err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !hasTopology(dir)); err != nil {
 		return nil, err
 	}
 	db, err := openBadger(bo)
@@ -234,7 +238,13 @@ func firstLine(v any) string {
 // holding the directory's lock: it removes what a crash may leave behind
 // and checks the files that Badger would crash on or silently drop when
 // damaged. A missing directory is left for Badger to create.
-func prepareDir(dir string, bo badger.Options, log zerolog.Logger) error {
+//
+// With deep, every block of every table is read and its checksum checked;
+// Open asks for it unless the last Close was clean (a topology snapshot is
+// there): after a crash, or for a directory of unknown history. Otherwise
+// each table's footer, index and first and last blocks are read, and
+// Badger checks every other block's checksum when it first reads it.
+func prepareDir(dir string, bo badger.Options, log zerolog.Logger, deep bool) error {
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -253,7 +263,7 @@ func prepareDir(dir string, bo badger.Options, log zerolog.Logger) error {
 	if err := removeEmptyMemtables(dir, log); err != nil {
 		return err
 	}
-	return checkFiles(dir, bo)
+	return checkFiles(dir, bo, deep)
 }
 
 // lockDir takes the lock that Badger takes on dir (flock on the directory)
@@ -283,7 +293,7 @@ func lockDir(dir string) (unlock func(), err error) {
 // before a crash is normal: Badger deletes them and replays the
 // write-ahead log. Reading every table costs about one read of the data
 // at each Open.
-func checkFiles(dir string, bo badger.Options) error {
+func checkFiles(dir string, bo badger.Options, deep bool) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return pathError(dir, err)
@@ -336,7 +346,7 @@ func checkFiles(dir string, bo badger.Options) error {
 	for range min(runtime.GOMAXPROCS(0), len(ids)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
-				errs[i] = checkTable(filepath.Join(dir, onDisk[ids[i]]), m.Tables[ids[i]])
+				errs[i] = checkTable(filepath.Join(dir, onDisk[ids[i]]), m.Tables[ids[i]], deep)
 			}
 		})
 	}
@@ -356,7 +366,7 @@ func checkFiles(dir string, bo badger.Options) error {
 // checkTable opens a table with Badger's own reader and verifies the
 // checksums of its index and of every block. Badger panics on some damage;
 // here the panic is in this goroutine and becomes an error.
-func checkTable(path string, tm badger.TableManifest) (err error) {
+func checkTable(path string, tm badger.TableManifest, deep bool) (err error) {
 	if tm.KeyID != 0 {
 		return nil // encrypted: Badger checks it with the key
 	}
@@ -380,7 +390,7 @@ func checkTable(path string, tm badger.TableManifest) (err error) {
 	// Without checksum verification OpenTable never closes mf itself, so
 	// the deferred Close is the only one.
 	t, err := table.OpenTable(mf, table.Options{ReadOnly: true, BlockSize: tableBlockSize, Compression: tm.Compression, ChkMode: options.NoVerification})
-	if err != nil {
+	if err != nil || !deep {
 		return err
 	}
 	return t.VerifyChecksum()

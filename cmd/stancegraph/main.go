@@ -53,6 +53,7 @@ func commands() []command {
 		{"query", "run a GraphQL query against a database and print JSON", runQuery},
 		{"export", "export the graph as graphml, gexf, csv, jsonl, nquads, dgraph or yaml", runExport},
 		{"stats", "count nodes and edges", runStats},
+		{"verify", "check every table block and every index of a database", runVerify},
 		{"backup", "write a backup of a database", runBackup},
 		{"restore", "replace a database with a backup", runRestore},
 		{"version", "print the version", runVersion},

@@ -204,6 +204,9 @@ func TestCommands(t *testing.T) {
 	if out, err := call("query", "--db", db, `{ person(id: "nope") { name } }`); err == nil {
 		t.Fatalf("query with a bad id succeeded: %s", out)
 	}
+	if out, err := call("verify", "--db", db); err != nil || !strings.HasPrefix(out, "ok: every table block and index checked; 2 nodes") {
+		t.Fatalf("verify: %v %s", err, out)
+	}
 	backup := filepath.Join(dir, "backup.bin")
 	if out, err := call("backup", "--db", db, "--out", backup); err != nil {
 		t.Fatalf("backup: %v %s", err, out)

@@ -23,6 +23,8 @@ type dbFlags struct {
 	inMemory   bool
 	acceptLoss bool
 	minFree    int64
+	// checkTables makes Open read every table block (stancegraph verify).
+	checkTables bool
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, withMemory bool) {
@@ -37,7 +39,7 @@ func (d *dbFlags) register(fs *flag.FlagSet, withMemory bool) {
 // open opens the database, turning Badger's directory-lock error into a
 // sentence that says what to do.
 func (d *dbFlags) open(log zerolog.Logger) (*graph.Store, error) {
-	st, err := graph.Open(d.dir, graph.Options{InMemory: d.inMemory, Logger: log, AcceptLoss: d.acceptLoss, MinFreeBytes: d.minFree})
+	st, err := graph.Open(d.dir, graph.Options{InMemory: d.inMemory, Logger: log, AcceptLoss: d.acceptLoss, MinFreeBytes: d.minFree, CheckTables: d.checkTables})
 	if errors.Is(err, graph.ErrLocked) {
 		return nil, fmt.Errorf("%w\nstop that process (a running server?), or send seeds to it with --server URL and a token", err)
 	}
