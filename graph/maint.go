@@ -74,7 +74,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if err := s.db.Load(&frameChecker{r: r}, 256); err != nil {
 		return fmt.Errorf("restore: load backup (the store may be partly loaded; restore again): %w", err)
 	}
-	if err := s.load(false); err != nil {
+	if err := s.load(nil); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	if s.seqf != nil {

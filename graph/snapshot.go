@@ -149,29 +149,59 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 // errStaleTopology marks a snapshot that does not describe the database.
 var errStaleTopology = errors.New("the topology snapshot does not match the database")
 
-// readTopology loads the snapshot in dir if it matches the database's
-// commit sequence and live generation.
-func readTopology(dir string, seq uint64, gen uint32) (*mem, error) {
+// topoFile is a decoded snapshot file, not yet matched with a database.
+type topoFile struct {
+	seq uint64
+	gen uint32
+	m   *mem
+	err error
+}
+
+// readTopologyAsync reads and decodes the snapshot in dir in the
+// background, while Badger opens; load matches it with the database.
+func readTopologyAsync(dir string) <-chan topoFile {
+	ch := make(chan topoFile, 1)
+	go func() { ch <- readTopologyFile(dir) }()
+	return ch
+}
+
+// readTopologyFile reads and decodes the snapshot in dir.
+func readTopologyFile(dir string) topoFile {
 	data, err := os.ReadFile(filepath.Join(dir, topoFileName))
 	if err != nil {
-		return nil, err
+		return topoFile{err: err}
 	}
 	if len(data) < len(topoMagic)+12+4 {
-		return nil, errStaleTopology
+		return topoFile{err: errStaleTopology}
 	}
 	body, sum := data[:len(data)-4], binary.BigEndian.Uint32(data[len(data)-4:])
 	if crc32.Checksum(body, castagnoli) != sum {
-		return nil, fmt.Errorf("%w: checksum", errStaleTopology)
+		return topoFile{err: fmt.Errorf("%w: checksum", errStaleTopology)}
 	}
 	r := &reader{b: body}
-	if string(r.raw(len(topoMagic))) != topoMagic || r.u64() != seq || r.u32() != gen || r.err != nil {
-		return nil, errStaleTopology
+	if string(r.raw(len(topoMagic))) != topoMagic {
+		return topoFile{err: errStaleTopology}
 	}
-	m, err := decodeTopology(r)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errStaleTopology, err)
+	f := topoFile{seq: r.u64(), gen: r.u32()}
+	if r.err != nil {
+		return topoFile{err: errStaleTopology}
 	}
-	return m, nil
+	if f.m, err = decodeTopology(r); err != nil {
+		return topoFile{err: fmt.Errorf("%w: %v", errStaleTopology, err)}
+	}
+	return f
+}
+
+// match returns the snapshot's topology if it describes the database at
+// commit seq with live generation gen.
+func (f topoFile) match(seq uint64, gen uint32) (*mem, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	if f.seq != seq || f.gen != gen {
+		return nil, fmt.Errorf("%w: it is of commit %d, generation %d; the database is at %d, %d", errStaleTopology, f.seq, f.gen, seq, gen)
+	}
+	return f.m, nil
 }
 
 // decodeTopology reads what encodeTopology wrote after the header. Counts

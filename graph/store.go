@@ -131,6 +131,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	} else if err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !hasTopology(dir)); err != nil {
 		return nil, err
 	}
+	var topo <-chan topoFile
+	if !opts.InMemory && hasTopology(dir) {
+		topo = readTopologyAsync(dir) // decoded while Badger opens
+	}
 	db, err := openBadger(bo)
 	if err != nil {
 		return nil, openError(dir, err)
@@ -139,7 +143,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if !opts.InMemory {
 		s.dir = dir
 	}
-	if err := s.load(true); err != nil {
+	if err := s.load(topo); err != nil {
 		db.Close()
 		if errors.Is(err, ErrCorrupt) && !opts.InMemory {
 			return nil, damaged(dir, "%v", err)
@@ -453,9 +457,9 @@ func orDefault(v, def int64) int64 {
 
 // load reads the live generation, drops generations left over from an
 // interrupted staged batch, and builds the in-memory topology: from the
-// snapshot a clean Close wrote, if useSnapshot and it matches, else from
-// the keys.
-func (s *Store) load(useSnapshot bool) error {
+// snapshot a clean Close wrote (decoded by the time it arrives on
+// snapshot) if it matches, else from the keys.
+func (s *Store) load(snapshot <-chan topoFile) error {
 	gen := uint32(1)
 	err := s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(metaKeyGen)
@@ -484,9 +488,9 @@ func (s *Store) load(useSnapshot bool) error {
 	}
 	var m *mem
 	if s.dir != "" {
-		if useSnapshot {
+		if snapshot != nil {
 			var err error
-			m, err = readTopology(s.dir, s.seq, gen)
+			m, err = (<-snapshot).match(s.seq, gen)
 			switch {
 			case err == nil:
 			case errors.Is(err, errStaleTopology), errors.Is(err, fs.ErrNotExist):
