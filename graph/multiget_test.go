@@ -54,3 +54,37 @@ func TestNeighborhoodValues(t *testing.T) {
 		t.Fatal("no neighbourhood was big enough for the batched path")
 	}
 }
+
+// TestNeighborhoodEdgeKeysOnly: the same edges, without their values.
+func TestNeighborhoodEdgeKeysOnly(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	mustApply(t, s, fixture())
+	full, err := s.Neighborhood(ctx, "doc/article", graph.NeighborhoodOptions{Depth: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := s.Neighborhood(ctx, "doc/article", graph.NeighborhoodOptions{Depth: 2, EdgeKeysOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full.Edges) == 0 || len(keys.Edges) != len(full.Edges) {
+		t.Fatalf("%d edges with values, %d keys only", len(full.Edges), len(keys.Edges))
+	}
+	withSources := 0
+	for i, e := range full.Edges {
+		k := keys.Edges[i]
+		if k.ID() != e.ID() {
+			t.Fatalf("edge %d: %s vs %s", i, k.ID(), e.ID())
+		}
+		if len(k.Sources) != 0 || k.Role != "" {
+			t.Fatalf("a keys-only edge has values: %+v", k)
+		}
+		if len(e.Sources) > 0 {
+			withSources++
+		}
+	}
+	if withSources == 0 {
+		t.Fatal("the fixture's neighbourhood has no edge with sources to tell the two apart")
+	}
+}

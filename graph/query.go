@@ -48,6 +48,9 @@ type NeighborhoodOptions struct {
 	Direction Direction  // Out, In or Both (the zero value means Both)
 	Types     []EdgeType // follow only these types; empty follows all
 	Limit     int        // at most this many nodes (0 means DefaultNeighborhoodLimit)
+	// EdgeKeysOnly leaves the edges' values unread: they carry Type, From
+	// and To only, which is all a caller that shows the edges' ids needs.
+	EdgeKeysOnly bool
 }
 
 // DefaultNeighborhoodLimit is the node limit of a neighbourhood when none is given.

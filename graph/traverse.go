@@ -93,7 +93,14 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		var wg sync.WaitGroup
 		wg.Go(func() { sg.Nodes, nodeErr = v.nodesByIndex(order) })
 		var err error
-		sg.Edges, err = v.edgesByKey(keys)
+		if o.EdgeKeysOnly {
+			sg.Edges = make([]Edge, len(keys))
+			for i, k := range keys {
+				sg.Edges[i] = Edge{Type: k.t, From: k.from, To: k.to}
+			}
+		} else {
+			sg.Edges, err = v.edgesByKey(keys)
+		}
 		wg.Wait()
 		return errors.Join(nodeErr, err)
 	})

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/stancegraph/stancegraph/graph"
 )
@@ -251,6 +252,7 @@ func (ts *types) queryType() *graphql.Object {
 				}
 				g, err := a.store.Neighborhood(ctx, id, graph.NeighborhoodOptions{
 					Depth: depth, Direction: dir, Types: argEdgeTypes(p.Args["edgeTypes"]), Limit: min(limit, MaxPage),
+					EdgeKeysOnly: edgeKeysSuffice(p),
 				})
 				if err != nil {
 					return nil, err
@@ -401,4 +403,41 @@ func stanceQuery(v any) (graph.StanceQuery, error) {
 	q.From, _ = f["from"].(graph.Date)
 	q.To, _ = f["to"].(graph.Date)
 	return q, nil
+}
+
+// edgeKeysSuffice reports whether a neighborhood field asks of its edges
+// only what their keys give (id, type, the end nodes), so that their values
+// need not be read. Fragments or anything else answer false.
+func edgeKeysSuffice(p graphql.ResolveParams) bool {
+	found := false
+	for _, f := range p.Info.FieldASTs {
+		if f.SelectionSet == nil {
+			return false
+		}
+		for _, sel := range f.SelectionSet.Selections {
+			field, ok := sel.(*ast.Field)
+			if !ok {
+				return false // a fragment may ask for anything
+			}
+			if field.Name.Value != "edges" {
+				continue
+			}
+			found = true
+			if field.SelectionSet == nil {
+				return false
+			}
+			for _, es := range field.SelectionSet.Selections {
+				ef, ok := es.(*ast.Field)
+				if !ok || len(ef.Directives) > 0 {
+					return false
+				}
+				switch ef.Name.Value {
+				case "id", "type", "from", "to", "__typename": // from and to read the node by id
+				default:
+					return false
+				}
+			}
+		}
+	}
+	return found
 }
