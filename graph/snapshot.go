@@ -213,6 +213,7 @@ func decodeTopology(r *reader) (*mem, error) {
 	if n > uint64(len(r.b)) {
 		return nil, errBadValue
 	}
+	m.index = make(map[string]uint32, n) // sized once: growing it was half the work
 	m.ids = make([]string, 0, n)
 	m.kinds = make([]Kind, 0, n)
 	m.out, m.in = make([][]adj, 0, n), make([][]adj, 0, n)
@@ -234,30 +235,47 @@ func decodeTopology(r *reader) (*mem, error) {
 	for range nt {
 		m.typeOf(EdgeType(r.str()))
 	}
+	// All lists share one backing array, grown as needed; each list is
+	// capped so that appending to it later copies instead of overwriting
+	// its neighbour.
+	var backing []adj
+	var perType [256]int
 	for i := range m.ids {
 		for side := range 2 {
 			c := r.uvarint()
 			if r.err != nil || c > uint64(len(r.b)/2) {
 				return nil, errBadValue
 			}
-			list := make([]adj, c)
-			for j := range list {
+			if c == 0 {
+				continue
+			}
+			if cap(backing)-len(backing) < int(c) {
+				backing = make([]adj, 0, max(int(c), 1<<16))
+			}
+			start := len(backing)
+			for range c {
 				nb := r.uvarint()
 				t := r.raw(1)
 				if r.err != nil || nb >= n || int(t[0]) >= len(m.types) {
 					return nil, errBadValue
 				}
-				list[j] = adj{node: uint32(nb), typ: t[0]}
+				backing = append(backing, adj{node: uint32(nb), typ: t[0]})
 			}
+			list := backing[start:len(backing):len(backing)]
 			if side == 0 {
 				m.out[i] = list
 				for _, a := range list {
-					m.byType[m.types[a.typ]]++
+					perType[a.typ]++
 				}
 				m.edges += len(list)
 			} else {
 				m.in[i] = list
 			}
+		}
+	}
+	for t, c := range perType[:len(m.types)] {
+		if c > 0 {
+			m.byType[m.types[t]] = c
 		}
 	}
 	m.textDocs, m.textLen = r.u64(), r.u64()
