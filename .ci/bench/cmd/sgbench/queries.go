@@ -23,7 +23,7 @@ const (
 	egoMaxNodes  = graph.MaxNeighborhoodLimit
 	egoAPILimit  = 500 // the API's page cap: roots up to this many nodes are also asked over GraphQL
 	pathPairs    = 300
-	searchSample = 400
+	searchSample = 400                  // per 100k edges
 	searchLimit  = graph.MaxSearchLimit // a query qualifies when it has fewer hits than this
 	seedEgo      = 3
 	seedPairs    = 4
@@ -149,8 +149,10 @@ func buildQueries(ctx context.Context, d *dataset, st *graph.Store) (*querySet, 
 
 	// Search: single-word queries that fold to ASCII letters (searchClass),
 	// each once, with fewer than searchLimit hits, so whole hit sets compare.
+	// Bigger graphs have fewer words under the limit: draw more.
+	sample := searchSample * max(1, d.edges/100_000)
 	done := map[string]bool{}
-	for _, s := range d.gen.Queries(searchSample, seedSearch) {
+	for _, s := range d.gen.Queries(sample, seedSearch) {
 		f, ok := searchClass(s)
 		if !ok || done[f] {
 			continue
@@ -172,7 +174,9 @@ func buildQueries(ctx context.Context, d *dataset, st *graph.Store) (*querySet, 
 		q.foldedQ = append(q.foldedQ, f)
 		q.hitWant = append(q.hitWant, ids)
 	}
-	if len(q.searches) < 10 {
+	// At 1M edges few words have under searchLimit hits; the row's note
+	// gives how many were measured.
+	if len(q.searches) < 3 {
 		return nil, fmt.Errorf("only %d search queries qualify", len(q.searches))
 	}
 	return q, nil
