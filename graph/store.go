@@ -665,12 +665,6 @@ func (s *Store) Close() error {
 	g.readers.Wait()
 	s.bg.Wait()
 	s.drops.Wait()
-	if s.dir != "" {
-		// No writer can run any more (closed is set and wmu was free).
-		if err := s.writeTopology(s.dir); err != nil {
-			s.log.Warn().Err(err).Msg("write the topology snapshot; the next open scans the keys instead")
-		}
-	}
 	if s.seqf != nil {
 		if err := s.seqf.f.Close(); err != nil {
 			s.log.Error().Err(err).Msg("close the commit sequence file")
@@ -678,6 +672,14 @@ func (s *Store) Close() error {
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close badger database: %w", err)
+	}
+	// Only a Close that got this far leaves a snapshot, which also tells
+	// the next Open that the shutdown was clean. No writer can run any
+	// more (closed is set and wmu was free).
+	if s.dir != "" {
+		if err := s.writeTopology(s.dir); err != nil {
+			s.log.Warn().Err(err).Msg("write the topology snapshot; the next open scans the keys instead")
+		}
 	}
 	return nil
 }
