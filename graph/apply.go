@@ -68,7 +68,7 @@ func plan(ctx context.Context, txn *badger.Txn, ks keyspace, m *mem, b *Batch, r
 	p := &planner{ctx: ctx, txn: txn, ks: ks, m: m,
 		nodes: map[string]*Node{}, edges: map[edgeKey]*Edge{}, touching: map[string][]edgeKey{}, res: res}
 	for _, o := range b.ops {
-		if o.kind == opDeleteNode {
+		if o.kind == opDeleteNode || o.kind == opReplaceEdges {
 			p.trackTouching = true
 			break
 		}
@@ -107,8 +107,8 @@ type planner struct {
 	nodes    map[string]*Node
 	edges    map[edgeKey]*Edge
 	touching map[string][]edgeKey // node id -> edges put in this batch that touch it
-	// trackTouching is set when the batch deletes nodes, the only case that
-	// needs touching.
+	// trackTouching is set when the batch deletes nodes or replaces
+	// edges, the only cases that need touching.
 	trackTouching bool
 	res           *Result
 
@@ -220,7 +220,11 @@ func (p *planner) replace(r *replaceEdges) error {
 	for _, o := range r.others {
 		keep[o] = false
 	}
-	for _, k := range p.edgesOf(r.id, r.dir, r.typ) {
+	current, err := p.edgesOf(r.id, r.dir, r.typ)
+	if err != nil {
+		return err
+	}
+	for _, k := range current {
 		other := k.to
 		if r.dir == In {
 			other = k.from
@@ -254,42 +258,16 @@ func (p *planner) replace(r *replaceEdges) error {
 }
 
 // edgesOf lists the edges of type t from (Out) or to (In) id in the state
-// built so far: the stored ones not deleted by the batch, and those the
-// batch put.
-func (p *planner) edgesOf(id string, dir Direction, t EdgeType) []edgeKey {
-	var out []edgeKey
-	seen := map[edgeKey]bool{}
-	add := func(k edgeKey) {
-		if seen[k] {
-			return
-		}
-		seen[k] = true
-		if st, ok := p.edges[k]; ok && st == nil {
-			return
-		}
-		out = append(out, k)
-	}
-	if i, ok := p.m.lookup(id); ok {
-		if dir == Out {
-			for _, a := range p.m.out[i] {
-				if p.m.types[a.typ] == t {
-					add(edgeKey{t, id, p.m.ids[a.node]})
-				}
-			}
-		} else {
-			for _, a := range p.m.in[i] {
-				if p.m.types[a.typ] == t {
-					add(edgeKey{t, p.m.ids[a.node], id})
-				}
-			}
+// built so far.
+func (p *planner) edgesOf(id string, dir Direction, t EdgeType) ([]edgeKey, error) {
+	all, err := p.edgesAt(id)
+	out := all[:0]
+	for _, k := range all {
+		if k.t == t && ((dir == Out && k.from == id) || (dir == In && k.to == id)) {
+			out = append(out, k)
 		}
 	}
-	for k, e := range p.edges {
-		if e != nil && k.t == t && ((dir == Out && k.from == id) || (dir == In && k.to == id)) {
-			add(k)
-		}
-	}
-	return out
+	return out, err
 }
 
 // expect checks that node want.ID currently equals want, comparing
@@ -609,36 +587,17 @@ func (p *planner) diffEdge(k edgeKey, e *Edge) error {
 func (s *Store) commit(ctx context.Context, gen *generation, p *planner) error {
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
-	for _, w := range p.writes {
-		var err error
-		if w.del {
-			err = txn.Delete(w.key)
-		} else {
-			err = txn.Set(w.key, w.val)
-		}
-		if errors.Is(err, badger.ErrTxnTooBig) {
-			txn.Discard()
-			return s.commitStaged(ctx, gen, p)
-		}
-		if err != nil {
-			return fmt.Errorf("stage write: %w", err)
-		}
-	}
 	seq := s.seq + 1 // only writers change seq, and we hold wmu
-	for _, w := range p.metaWrites(seq, false) {
-		var err error
-		if w.del {
-			err = txn.Delete(w.key)
-		} else {
-			err = txn.Set(w.key, w.val)
-		}
-		if errors.Is(err, badger.ErrTxnTooBig) {
-			txn.Discard()
-			return s.commitStaged(ctx, gen, p)
-		}
-		if err != nil {
-			return fmt.Errorf("stage write: %w", err)
-		}
+	err := stage(txn, p.writes)
+	if err == nil {
+		err = stage(txn, p.metaWrites(seq, false))
+	}
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		txn.Discard()
+		return s.commitStaged(ctx, gen, p)
+	}
+	if err != nil {
+		return fmt.Errorf("stage write: %w", err)
 	}
 	s.mu.Lock()
 	if err := txn.Commit(); err != nil {
@@ -649,6 +608,22 @@ func (s *Store) commit(ctx context.Context, gen *generation, p *planner) error {
 	s.seq, s.stamps = seq, p.finalStamps()
 	s.mu.Unlock()
 	s.recordSeq(seq)
+	return nil
+}
+
+// stage adds writes to txn.
+func stage(txn *badger.Txn, ws []write) error {
+	for _, w := range ws {
+		var err error
+		if w.del {
+			err = txn.Delete(w.key)
+		} else {
+			err = txn.Set(w.key, w.val)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -750,18 +725,7 @@ func (s *Store) switchLocked(next uint32, p *planner, allMeta bool) error {
 		if err := txn.Set(metaKeyGen, binary.BigEndian.AppendUint32(nil, next)); err != nil {
 			return err
 		}
-		for _, w := range p.metaWrites(seq, allMeta) {
-			var err error
-			if w.del {
-				err = txn.Delete(w.key)
-			} else {
-				err = txn.Set(w.key, w.val)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		return stage(txn, p.metaWrites(seq, allMeta))
 	})
 	if err != nil {
 		return fmt.Errorf("switch generation: %w", err)

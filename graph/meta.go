@@ -135,14 +135,15 @@ func (p *planner) planStamps(stored map[string][]byte, b *Batch) {
 // written, for a load that starts from a cleared database.
 func (p *planner) metaWrites(seq uint64, all bool) []write {
 	ws := []write{{key: metaKeySeq, val: binary.BigEndian.AppendUint64(nil, seq)}}
-	for o, v := range p.finalStamps() {
+	final := p.finalStamps()
+	for o, v := range final {
 		if old, ok := p.storedStamps[o]; all || !ok || !bytes.Equal(old, v) {
 			ws = append(ws, write{key: stampKey(o), val: v})
 		}
 	}
 	if !all {
 		for o := range p.storedStamps {
-			if _, ok := p.finalStamps()[o]; !ok {
+			if _, ok := final[o]; !ok {
 				ws = append(ws, write{key: stampKey(o), del: true})
 			}
 		}
@@ -174,8 +175,7 @@ func (p *planner) finalStamps() map[string][]byte {
 
 // stampsChange reports whether the batch changes any stamp.
 func (p *planner) stampsChange() bool {
-	f := p.finalStamps()
-	return !maps.EqualFunc(f, p.storedStamps, bytes.Equal) && !(len(f) == 0 && len(p.storedStamps) == 0)
+	return !maps.EqualFunc(p.finalStamps(), p.storedStamps, bytes.Equal)
 }
 
 // seqFileName is the file, in the database directory, that records the

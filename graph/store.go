@@ -126,14 +126,17 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithNumCompactors(2).
 		WithMetricsEnabled(false).
 		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data
+	var topo <-chan topoFile
 	if opts.InMemory {
 		bo.Dir, bo.ValueDir = "", ""
-	} else if err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !hasTopology(dir)); err != nil {
-		return nil, err
-	}
-	var topo <-chan topoFile
-	if !opts.InMemory && hasTopology(dir) {
-		topo = readTopologyAsync(dir) // decoded while Badger opens
+	} else {
+		clean := hasTopology(dir) // only a clean Close leaves a snapshot
+		if err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !clean); err != nil {
+			return nil, err
+		}
+		if clean {
+			topo = readTopologyAsync(dir) // decoded while Badger opens
+		}
 	}
 	db, err := openBadger(bo)
 	if err != nil {
