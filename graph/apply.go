@@ -113,6 +113,9 @@ type planner struct {
 	res           *Result
 
 	writes []write
+	// termEdits holds the posting changes per term until writePostings
+	// turns them into block writes at the end of diff.
+	termEdits map[string][]termEdit
 	// Changes to mem, applied after the commit.
 	addNodes          []string
 	delNodes          []string
@@ -390,7 +393,7 @@ func (p *planner) diff() error {
 			return err
 		}
 	}
-	return nil
+	return p.writePostings()
 }
 
 func (p *planner) oldNode(id string) (*Node, []byte, error) {
@@ -488,13 +491,15 @@ func (p *planner) indexNode(old, n *Node) {
 		return
 	}
 	id := idOf(old, n)
-	for _, t := range slices.Sorted(maps.Keys(oldTF)) {
+	for t := range oldTF {
 		if _, ok := newTF[t]; !ok {
-			p.del(p.ks.term(t, id))
+			p.editTerm(t, termEdit{id: id, del: true})
 		}
 	}
-	for _, t := range slices.Sorted(maps.Keys(newTF)) {
-		p.set(p.ks.term(t, id), postingValue(newTF[t], newLen))
+	for t, f := range newTF {
+		if oldLen != newLen || oldTF[t] != f {
+			p.editTerm(t, termEdit{id: id, tf: f, length: newLen})
+		}
 	}
 	if oldLen > 0 {
 		p.textDocs--
@@ -516,9 +521,6 @@ func idOf(a, b *Node) string {
 	return b.ID
 }
 
-func postingValue(tf, length uint32) []byte {
-	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(make([]byte, 0, 8), tf), length)
-}
 
 func (p *planner) diffEdge(k edgeKey, e *Edge) error {
 	var oldRaw []byte

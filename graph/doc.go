@@ -35,7 +35,7 @@
 //	g  'i' to type from             -> empty: the in-edge index
 //	g  'p' position(f64, sortable) id -> empty: stances by position
 //	g  'd' statedAt(u32) id         -> empty: dated stances by date
-//	g  't' term id                  -> term frequency and node length (u32, u32)
+//	g  'w' term firstID             -> a block of the term's postings (postings.go)
 //	g  'l' id                       -> node text length (u32), for BM25
 //
 // Nodes of one kind are a prefix of the 'n' family, so listing a kind in

@@ -17,8 +17,10 @@ const (
 	famIn      byte = 'i' // i <to> <type> <from>        -> empty
 	famPos     byte = 'p' // p <position f64> <id>       -> empty (stances)
 	famDate    byte = 'd' // d <statedAt u32> <id>       -> empty (dated stances)
-	famTerm    byte = 't' // t <term> <id>               -> term frequency u32
+	famWords   byte = 'w' // w <term> <first id>         -> posting block (postings.go)
 	famTextLen byte = 'l' // l <id>                      -> text length u32
+	// famTerm held one posting per key before blocks; Open converts it.
+	famTerm byte = 't' // t <term> <id> -> term frequency u32, text length u32
 )
 
 // Meta keys live in generation 0, which is never dropped.
@@ -112,6 +114,10 @@ func (ks keyspace) term(term, id string) []byte {
 	return appendStr(appendStr(ks.prefix(famTerm), term), id)
 }
 
+func (ks keyspace) postings(term, first string) []byte {
+	return appendStr(appendStr(ks.prefix(famWords), term), first)
+}
+
 func (ks keyspace) textLen(id string) []byte { return appendStr(ks.prefix(famTextLen), id) }
 
 // Prefixes for scans.
@@ -132,11 +138,12 @@ func (ks keyspace) inOfType(to string, t EdgeType) []byte {
 	return appendStr(ks.inOf(to), string(t))
 }
 
-func (ks keyspace) termPrefix(term string, prefix bool) []byte {
-	if prefix {
-		return appendStrPrefix(ks.prefix(famTerm), term)
-	}
-	return appendStr(ks.prefix(famTerm), term)
+// postingsOf is the prefix of the posting blocks of term; with prefix set,
+// of every term that starts with term.
+func (ks keyspace) postingsOf(term string) []byte { return appendStr(ks.prefix(famWords), term) }
+
+func (ks keyspace) postingsStarting(term string) []byte {
+	return appendStrPrefix(ks.prefix(famWords), term)
 }
 
 // Decoders. Each takes a whole key and checks its family.
@@ -210,8 +217,18 @@ func (ks keyspace) parseDate(k []byte) (Date, string, error) {
 	return d, id, err
 }
 
+// parseTerm decodes a key of the pre-block 't' family.
 func (ks keyspace) parseTerm(k []byte) (term, id string, err error) {
-	b, err := ks.body(k, famTerm)
+	return ks.parseTermID(k, famTerm)
+}
+
+// parsePostings decodes the key of a posting block: term and first id.
+func (ks keyspace) parsePostings(k []byte) (term, first string, err error) {
+	return ks.parseTermID(k, famWords)
+}
+
+func (ks keyspace) parseTermID(k []byte, fam byte) (term, id string, err error) {
+	b, err := ks.body(k, fam)
 	if err != nil {
 		return "", "", err
 	}

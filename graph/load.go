@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
@@ -82,7 +85,6 @@ func (k *kvSink) flush() error {
 	return err
 }
 
-type posting struct{ term, node, tf, length uint32 }
 
 type rankedEdge struct {
 	a, b uint64 // sort key: (first end, type) and second end, as ranks
@@ -125,6 +127,33 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		typeRank[t] = uint64(i)
 	}
 
+	// The index families need each node's terms, collected on every core
+	// before the store is locked.
+	type ranked struct {
+		key  uint64
+		node uint32
+	}
+	var byPos, byDate []ranked
+	for r, id := range ids {
+		if n := p.nodes[id]; n.Kind == KindStance {
+			byPos = append(byPos, ranked{sortableFloat(n.Position), uint32(r)})
+			if !n.StatedAt.IsZero() {
+				byDate = append(byDate, ranked{uint64(n.StatedAt.sortKey()), uint32(r)})
+			}
+		}
+	}
+	lengths := make([]uint32, len(ids))
+	tp, err := collectTerms(ctx, ids, p.nodes, lengths)
+	if err != nil {
+		return err
+	}
+	for _, l := range lengths {
+		if l > 0 {
+			p.textDocs++
+			p.textLen += int64(l)
+		}
+	}
+
 	next := gen.id + 1
 	ks := keyspace{next}
 	p.txn.Discard()
@@ -150,47 +179,8 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		}
 		return nil
 	}
-	// Families are written in key order (d, i, l, n, o, p, t) as one
-	// stream, so that StreamWriter builds one table at a time. A first pass
-	// over the nodes collects what the index families need.
-	terms := map[string]uint32{}
-	var termList []string
-	var postings []posting
-	type ranked struct {
-		key  uint64
-		node uint32
-	}
-	var byPos, byDate []ranked
-	lengths := make([]uint32, len(ids))
-	for r, id := range ids {
-		n := p.nodes[id]
-		tf, length := nodeTerms(n)
-		lengths[r] = length
-		if length > 0 {
-			p.textDocs++
-			p.textLen += int64(length)
-		}
-		for t, f := range tf {
-			ti, ok := terms[t]
-			if !ok {
-				ti = uint32(len(termList))
-				terms[t] = ti
-				termList = append(termList, t)
-			}
-			postings = append(postings, posting{ti, uint32(r), f, length})
-		}
-		if n.Kind == KindStance {
-			byPos = append(byPos, ranked{sortableFloat(n.Position), uint32(r)})
-			if !n.StatedAt.IsZero() {
-				byDate = append(byDate, ranked{uint64(n.StatedAt.sortKey()), uint32(r)})
-			}
-		}
-		if r%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return abort(err)
-			}
-		}
-	}
+	// Families are written in key order (d, i, l, n, o, p, w) as one
+	// stream, so that StreamWriter builds one table at a time.
 	rankedCmp := func(a, b ranked) int {
 		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
@@ -269,25 +259,22 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		}
 	}
 
-	// t: postings by (term, node).
-	order := make([]uint32, len(termList))
-	for i := range order {
-		order[i] = uint32(i)
-	}
-	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(termList[a], termList[b]) })
-	termRank := make([]uint32, len(termList))
-	for r, ti := range order {
-		termRank[ti] = uint32(r)
-	}
-	slices.SortFunc(postings, func(a, b posting) int {
-		if c := cmp.Compare(termRank[a.term], termRank[b.term]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.node, b.node)
-	})
-	for _, x := range postings {
-		if err := add(ks.term(termList[x.term], ids[x.node]), postingValue(x.tf, x.length)); err != nil {
-			return abort(err)
+	// w: the postings of each term, in node order, in blocks of
+	// postingBlockTarget.
+	var block []posting
+	var val []byte
+	for i, t := range tp.order {
+		for j := tp.start[i]; j < tp.start[i+1]; j++ {
+			x := tp.postings[j]
+			block = append(block, posting{ids[x.node], x.tf, lengths[x.node]})
+			if len(block) < postingBlockTarget && j+1 < tp.start[i+1] {
+				continue
+			}
+			val = appendBlock(val[:0], block)
+			if err := add(ks.postings(t, block[0].id), val); err != nil {
+				return abort(err)
+			}
+			block = block[:0]
 		}
 	}
 	if err := sink.flush(); err != nil {
@@ -308,4 +295,101 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 	s.recordSeq(s.seq)
 	s.dropLater(gen)
 	return nil
+}
+
+// loadPosting is a posting during a load: the node's rank and the term
+// frequency.
+type loadPosting struct{ node, tf uint32 }
+
+// loadTerms are the postings of a load grouped by term: the terms in
+// order, and the postings of order[i], in node order, are
+// postings[start[i]:start[i+1]].
+type loadTerms struct {
+	order    []string
+	start    []int
+	postings []loadPosting
+}
+
+// collectTerms computes the terms of the nodes ids (in rank order) on
+// every core, stores each node's text length in lengths, and groups the
+// postings by term with a counting sort, which keeps node order.
+func collectTerms(ctx context.Context, ids []string, nodes map[string]*Node, lengths []uint32) (loadTerms, error) {
+	// Each worker takes a contiguous range of ranks and keeps its own
+	// term dictionary, so that workers share nothing but lengths (each
+	// writing its own range).
+	type part struct {
+		terms    map[string]uint32
+		list     []string
+		postings []struct{ term, node, tf uint32 }
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(ids)/4096))
+	parts := make([]part, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		lo, hi := w*len(ids)/workers, (w+1)*len(ids)/workers
+		wg.Go(func() {
+			pt := &parts[w]
+			pt.terms = map[string]uint32{}
+			for r := lo; r < hi; r++ {
+				if (r-lo)%1024 == 0 {
+					if errs[w] = ctx.Err(); errs[w] != nil {
+						return
+					}
+				}
+				tf, length := nodeTerms(nodes[ids[r]])
+				lengths[r] = length
+				for t, f := range tf {
+					ti, ok := pt.terms[t]
+					if !ok {
+						ti = uint32(len(pt.list))
+						pt.terms[t] = ti
+						pt.list = append(pt.list, t)
+					}
+					pt.postings = append(pt.postings, struct{ term, node, tf uint32 }{ti, uint32(r), f})
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return loadTerms{}, err
+	}
+	// One dictionary in term order; each part's terms mapped to ranks.
+	all := map[string]bool{}
+	for _, pt := range parts {
+		for _, t := range pt.list {
+			all[t] = true
+		}
+	}
+	lt := loadTerms{order: slices.Sorted(maps.Keys(all))}
+	rank := make(map[string]uint32, len(lt.order))
+	for i, t := range lt.order {
+		rank[t] = uint32(i)
+	}
+	remap := make([][]uint32, workers)
+	lt.start = make([]int, len(lt.order)+1)
+	for w, pt := range parts {
+		remap[w] = make([]uint32, len(pt.list))
+		for i, t := range pt.list {
+			remap[w][i] = rank[t]
+		}
+		for _, x := range pt.postings {
+			lt.start[remap[w][x.term]+1]++
+		}
+	}
+	for i := 1; i < len(lt.start); i++ {
+		lt.start[i] += lt.start[i-1]
+	}
+	lt.postings = make([]loadPosting, lt.start[len(lt.order)])
+	next := slices.Clone(lt.start[:len(lt.order)])
+	for w := range parts {
+		for _, x := range parts[w].postings {
+			t := remap[w][x.term]
+			lt.postings[next[t]] = loadPosting{x.node, x.tf}
+			next[t]++
+		}
+		parts[w] = part{}
+	}
+	return lt, nil
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -144,7 +145,12 @@ func (s *Store) Verify(ctx context.Context) error {
 			return err
 		}
 
-		// Every stored index key must be expected, with its value.
+		if err := verifyPostings(ctx, v, p.termEdits, report); err != nil {
+			return err
+		}
+
+		// Every stored index key must be expected, with its value (no
+		// key of the pre-block postings family 't' is).
 		for _, fam := range []byte{famIn, famPos, famDate, famTerm, famTextLen} {
 			it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam), PrefetchValues: true})
 			for it.Rewind(); it.Valid(); it.Next() {
@@ -212,6 +218,68 @@ func (s *Store) Verify(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// verifyPostings checks the posting blocks against the postings the nodes
+// give (want, as planned for an empty store): each block well formed, its
+// key naming its first id, the blocks of a term in ascending disjoint
+// ranges, and every posting expected, with its values, and present.
+func verifyPostings(ctx context.Context, v *view, want map[string][]termEdit, report func(string, ...any)) error {
+	type key struct{ term, id string }
+	exp := map[key]termEdit{}
+	for t, es := range want {
+		for _, e := range es {
+			exp[key{t, e.id}] = e
+		}
+	}
+	it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famWords), PrefetchValues: true})
+	defer it.Close()
+	var ps []posting
+	lastTerm, lastID := "", ""
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		term, first, err := v.ks.parsePostings(it.Item().Key())
+		if err != nil {
+			report("malformed posting block key %q", it.Item().Key())
+			continue
+		}
+		ps = ps[:0]
+		if err := it.Item().Value(func(b []byte) error {
+			ps, err = decodeBlock(b, ps)
+			return nil
+		}); err != nil {
+			return err
+		}
+		switch {
+		case err != nil:
+			report("posting block %q/%q: %v", term, first, err)
+			continue
+		case ps[0].id != first:
+			report("posting block %q/%q starts with %q", term, first, ps[0].id)
+		case term == lastTerm && first <= lastID:
+			report("posting block %q/%q overlaps the one before (up to %q)", term, first, lastID)
+		}
+		lastTerm, lastID = term, ps[len(ps)-1].id
+		for _, p := range ps {
+			e, ok := exp[key{term, p.id}]
+			switch {
+			case !ok:
+				report("unexpected posting %q in %q", term, p.id)
+			case e.tf != p.tf || e.length != p.length:
+				report("posting %q in %q has tf %d and length %d, want %d and %d", term, p.id, p.tf, p.length, e.tf, e.length)
+			}
+			delete(exp, key{term, p.id})
+		}
+	}
+	missing := slices.SortedFunc(maps.Keys(exp), func(a, b key) int {
+		return cmp.Or(strings.Compare(a.term, b.term), strings.Compare(a.id, b.id))
+	})
+	for _, k := range missing {
+		report("missing posting %q in %q", k.term, k.id)
+	}
+	return nil
 }
 
 // maxBackupFrame bounds one frame of a backup stream. Badger's Load trusts

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,10 +54,6 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 			avg = float64(v.mem.textLen) / docs
 		}
 		scores := map[string]*acc{}
-		type posting struct {
-			id      string
-			tf, len uint32
-		}
 		for qi, t := range terms {
 			prefix := qi == len(terms)-1
 			var run []posting
@@ -70,26 +65,33 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 					w = prefixPenalty
 				}
 				for _, p := range run {
+					if len(o.Kinds) > 0 && !kindIn(p.id, o.Kinds) {
+						continue
+					}
 					a := scores[p.id]
 					if a == nil {
 						a = &acc{}
 						scores[p.id] = a
 					}
-					a.score += w * bm25(float64(p.tf), df, docs, float64(p.len), avg)
+					a.score += w * bm25(float64(p.tf), df, docs, float64(p.length), avg)
 					a.matched |= 1 << qi
 				}
 				run = run[:0]
 			}
-			it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.termPrefix(t, prefix), PrefetchValues: true, PrefetchSize: 256})
+			pfx := v.ks.postingsOf(t)
+			if prefix {
+				pfx = v.ks.postingsStarting(t)
+			}
+			it := v.txn.NewIterator(badger.IteratorOptions{Prefix: pfx, PrefetchValues: true, PrefetchSize: 16})
 			n := 0
 			for it.Rewind(); it.Valid(); it.Next() {
-				if n++; n%4096 == 0 {
+				if n++; n%64 == 0 {
 					if err := ctx.Err(); err != nil {
 						it.Close()
 						return err
 					}
 				}
-				term, id, err := v.ks.parseTerm(it.Item().Key())
+				term, _, err := v.ks.parsePostings(it.Item().Key())
 				if err != nil {
 					it.Close()
 					return fmt.Errorf("%w: %v", ErrCorrupt, err)
@@ -101,21 +103,13 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 					}
 					runTerm = term
 				}
-				if len(o.Kinds) > 0 && !kindIn(id, o.Kinds) {
-					continue
-				}
-				var tf, ln uint32
 				if err := it.Item().Value(func(b []byte) error {
-					if len(b) != 8 {
-						return fmt.Errorf("%w: posting value", ErrCorrupt)
-					}
-					tf, ln = binary.BigEndian.Uint32(b), binary.BigEndian.Uint32(b[4:])
-					return nil
+					run, err = decodeBlock(b, run)
+					return err
 				}); err != nil {
 					it.Close()
-					return err
+					return fmt.Errorf("%w: postings of %q: %v", ErrCorrupt, term, err)
 				}
-				run = append(run, posting{id, tf, ln})
 			}
 			flush()
 			it.Close()

@@ -489,6 +489,9 @@ func (s *Store) load(snapshot <-chan topoFile) error {
 	if err := s.loadMeta(); err != nil {
 		return err
 	}
+	if err := s.migratePostings(context.Background(), keyspace{gen}); err != nil {
+		return err
+	}
 	var m *mem
 	if s.dir != "" {
 		if snapshot != nil {
