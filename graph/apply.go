@@ -328,33 +328,43 @@ func (p *planner) edgesAt(id string) ([]edgeKey, error) {
 	return out, nil
 }
 
-// check verifies the final state: every edge's endpoints exist.
+// check verifies the final state: every edge's endpoints exist. Of several
+// broken edges it names the first in key order, without sorting them all.
 func (p *planner) check() error {
-	for _, k := range sortedEdgeKeys(p.edges) {
-		if p.edges[k] == nil {
+	var bad *edgeKey
+	missing := ""
+	for k, e := range p.edges {
+		if e == nil || (bad != nil && cmpEdgeKey(k, *bad) > 0) {
 			continue
 		}
 		for _, id := range []string{k.from, k.to} {
 			if !p.nodeExists(id) {
-				return fmt.Errorf("%w: edge %s: node %s does not exist", ErrInvalid, k, id)
+				bad, missing = &k, id
+				break
 			}
 		}
+	}
+	if bad != nil {
+		return fmt.Errorf("%w: edge %s: node %s does not exist", ErrInvalid, *bad, missing)
 	}
 	return nil
 }
 
 func sortedEdgeKeys(m map[edgeKey]*Edge) []edgeKey {
 	ks := slices.Collect(maps.Keys(m))
-	slices.SortFunc(ks, func(a, b edgeKey) int {
-		if c := compareStr(a.from, b.from); c != 0 {
-			return c
-		}
-		if c := compareStr(string(a.t), string(b.t)); c != 0 {
-			return c
-		}
-		return compareStr(a.to, b.to)
-	})
+	slices.SortFunc(ks, cmpEdgeKey)
 	return ks
+}
+
+// cmpEdgeKey orders edge keys by from, type, to, the order of out-keys.
+func cmpEdgeKey(a, b edgeKey) int {
+	if c := compareStr(a.from, b.from); c != 0 {
+		return c
+	}
+	if c := compareStr(string(a.t), string(b.t)); c != 0 {
+		return c
+	}
+	return compareStr(a.to, b.to)
 }
 
 func compareStr(a, b string) int {

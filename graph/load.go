@@ -60,17 +60,18 @@ func (p *planner) loadResult() {
 	}
 }
 
-// kvSink batches KVs into StreamWriter buffers.
+// kvSink batches the KVs of one stream into StreamWriter buffers.
 type kvSink struct {
-	sw  *badger.StreamWriter
-	buf *z.Buffer
-	n   int
+	sw     *badger.StreamWriter
+	stream uint32
+	buf    *z.Buffer
+	n      int
 }
 
-func (k *kvSink) add(stream uint32, key, val []byte) error {
-	badger.KVToBuffer(&pb.KV{Key: key, Value: val, Version: 1, StreamId: stream}, k.buf)
+func (k *kvSink) add(key, val []byte) error {
+	badger.KVToBuffer(&pb.KV{Key: key, Value: val, Version: 1, StreamId: k.stream}, k.buf)
 	k.n++
-	if k.buf.LenNoPadding() > 16<<20 {
+	if k.buf.LenNoPadding() > 8<<20 {
 		return k.flush()
 	}
 	return nil
@@ -109,18 +110,23 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		}
 	}
 	slices.Sort(ids)
+	nodes := make([]*Node, len(ids)) // by rank
 	rank := make(map[string]uint32, len(ids))
 	for i, id := range ids {
+		nodes[i] = p.nodes[id]
 		rank[id] = uint32(i)
 	}
 	var edges []*Edge
+	var ends [][2]uint32 // ranks of each edge's from and to
 	typeSet := map[EdgeType]bool{}
 	for _, st := range p.edges {
 		if st != nil {
 			edges = append(edges, st)
+			ends = append(ends, [2]uint32{rank[st.From], rank[st.To]})
 			typeSet[st.Type] = true
 		}
 	}
+	rank = nil
 	types := slices.Sorted(maps.Keys(typeSet))
 	typeRank := make(map[EdgeType]uint64, len(types))
 	for i, t := range types {
@@ -134,8 +140,8 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		node uint32
 	}
 	var byPos, byDate []ranked
-	for r, id := range ids {
-		if n := p.nodes[id]; n.Kind == KindStance {
+	for r, n := range nodes {
+		if n.Kind == KindStance {
 			byPos = append(byPos, ranked{sortableFloat(n.Position), uint32(r)})
 			if !n.StatedAt.IsZero() {
 				byDate = append(byDate, ranked{uint64(n.StatedAt.sortKey()), uint32(r)})
@@ -143,7 +149,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		}
 	}
 	lengths := make([]uint32, len(ids))
-	tp, err := collectTerms(ctx, ids, p.nodes, lengths)
+	tp, err := collectTerms(ctx, nodes, lengths)
 	if err != nil {
 		return err
 	}
@@ -171,44 +177,22 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 	if err := sw.Prepare(); err != nil {
 		return abort(fmt.Errorf("load: prepare: %w", err))
 	}
-	sink := &kvSink{sw: sw, buf: z.NewBuffer(32<<20, "stancegraph.load")}
-	defer sink.buf.Release()
-	check := func() error {
-		if sink.n%4096 == 0 {
-			return ctx.Err()
-		}
-		return nil
-	}
-	// Families are written in key order (d, i, l, n, o, p, w) as one
-	// stream, so that StreamWriter builds one table at a time.
 	rankedCmp := func(a, b ranked) int {
 		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.node, b.node)
 	}
-	add := func(key, val []byte) error {
-		if err := sink.add(0, key, val); err != nil {
-			return err
-		}
-		return check()
-	}
-
-	// d: dated stances by date.
-	slices.SortFunc(byDate, rankedCmp)
-	for _, x := range byDate {
-		n := p.nodes[ids[x.node]]
-		if err := add(ks.date(n.StatedAt, n.ID), nil); err != nil {
-			return abort(err)
-		}
-	}
-	byDate = nil
-
-	// i and o: edges by (to, type, from), then by (from, type, to).
-	re := make([]rankedEdge, len(edges))
-	sortEdges := func(first, second func(e *Edge) string) {
+	// sortEdges returns the edges in in-key order (by to, type, from) or
+	// out-key order (by from, type, to).
+	sortEdges := func(in bool) []rankedEdge {
+		re := make([]rankedEdge, len(edges))
 		for i, e := range edges {
-			re[i] = rankedEdge{uint64(rank[first(e)])<<8 | typeRank[e.Type], uint64(rank[second(e)]), e}
+			a, b := ends[i][0], ends[i][1]
+			if in {
+				a, b = b, a
+			}
+			re[i] = rankedEdge{uint64(a)<<8 | typeRank[e.Type], uint64(b), e}
 		}
 		slices.SortFunc(re, func(x, y rankedEdge) int {
 			if c := cmp.Compare(x.a, y.a); c != 0 {
@@ -216,69 +200,118 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 			}
 			return cmp.Compare(x.b, y.b)
 		})
-	}
-	sortEdges(func(e *Edge) string { return e.To }, func(e *Edge) string { return e.From })
-	for _, x := range re {
-		if err := add(ks.in(x.e.Type, x.e.From, x.e.To), nil); err != nil {
-			return abort(err)
-		}
+		return re
 	}
 
-	// l and n: text lengths and nodes by id.
-	for r, id := range ids {
-		if lengths[r] > 0 {
-			if err := add(ks.textLen(id), binary.BigEndian.AppendUint32(nil, lengths[r])); err != nil {
-				return abort(err)
+	// The families are written in key order as two streams, on two
+	// goroutines: d, i, l, n and o, p, w. Families are disjoint key
+	// ranges, so the streams never overlap.
+	streams := []func(add func(key, val []byte) error) error{
+		func(add func(key, val []byte) error) error {
+			// d: dated stances by date.
+			slices.SortFunc(byDate, rankedCmp)
+			for _, x := range byDate {
+				n := nodes[x.node]
+				if err := add(ks.date(n.StatedAt, n.ID), nil); err != nil {
+					return err
+				}
 			}
-		}
-	}
-	for _, id := range ids {
-		v, err := encodeNode(p.nodes[id])
-		if err != nil {
-			return abort(err)
-		}
-		if err := add(ks.node(id), v); err != nil {
-			return abort(err)
-		}
-	}
-
-	sortEdges(func(e *Edge) string { return e.From }, func(e *Edge) string { return e.To })
-	for _, x := range re {
-		if err := add(ks.out(x.e.Type, x.e.From, x.e.To), encodeEdge(x.e)); err != nil {
-			return abort(err)
-		}
-	}
-	re = nil
-
-	// p: stances by position.
-	slices.SortFunc(byPos, rankedCmp)
-	for _, x := range byPos {
-		n := p.nodes[ids[x.node]]
-		if err := add(ks.pos(n.Position, n.ID), nil); err != nil {
-			return abort(err)
-		}
-	}
-
-	// w: the postings of each term, in node order, in blocks of
-	// postingBlockTarget.
-	var block []posting
-	var val []byte
-	for i, t := range tp.order {
-		for j := tp.start[i]; j < tp.start[i+1]; j++ {
-			x := tp.postings[j]
-			block = append(block, posting{ids[x.node], x.tf, lengths[x.node]})
-			if len(block) < postingBlockTarget && j+1 < tp.start[i+1] {
-				continue
+			// i: edges by (to, type, from).
+			for _, x := range sortEdges(true) {
+				if err := add(ks.in(x.e.Type, x.e.From, x.e.To), nil); err != nil {
+					return err
+				}
 			}
-			val = appendBlock(val[:0], block)
-			if err := add(ks.postings(t, block[0].id), val); err != nil {
-				return abort(err)
+			// l: text lengths by id.
+			var val []byte
+			for r, id := range ids {
+				if lengths[r] > 0 {
+					val = binary.BigEndian.AppendUint32(val[:0], lengths[r])
+					if err := add(ks.textLen(id), val); err != nil {
+						return err
+					}
+				}
 			}
-			block = block[:0]
-		}
+			// n: nodes by id.
+			for r, id := range ids {
+				v, err := encodeNode(nodes[r])
+				if err != nil {
+					return err
+				}
+				if err := add(ks.node(id), v); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		func(add func(key, val []byte) error) error {
+			// o: edges by (from, type, to).
+			for _, x := range sortEdges(false) {
+				if err := add(ks.out(x.e.Type, x.e.From, x.e.To), encodeEdge(x.e)); err != nil {
+					return err
+				}
+			}
+			// p: stances by position.
+			slices.SortFunc(byPos, rankedCmp)
+			for _, x := range byPos {
+				n := nodes[x.node]
+				if err := add(ks.pos(n.Position, n.ID), nil); err != nil {
+					return err
+				}
+			}
+			// w: the postings of each term, in node order, in blocks of
+			// postingBlockTarget.
+			var block []posting
+			var val []byte
+			for i, t := range tp.order {
+				for j := tp.start[i]; j < tp.start[i+1]; j++ {
+					x := tp.postings[j]
+					block = append(block, posting{ids[x.node], x.tf, lengths[x.node]})
+					if len(block) < postingBlockTarget && j+1 < tp.start[i+1] {
+						continue
+					}
+					val = appendBlock(val[:0], block)
+					if err := add(ks.postings(t, block[0].id), val); err != nil {
+						return err
+					}
+					block = block[:0]
+				}
+			}
+			return nil
+		},
 	}
-	if err := sink.flush(); err != nil {
-		return abort(fmt.Errorf("load: %w", err))
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(streams))
+	var wg sync.WaitGroup
+	for i, write := range streams {
+		wg.Go(func() {
+			sink := &kvSink{sw: sw, stream: uint32(i + 1), buf: z.NewBuffer(16<<20, "stancegraph.load")}
+			defer sink.buf.Release()
+			err := write(func(key, val []byte) error {
+				if err := sink.add(key, val); err != nil {
+					return err
+				}
+				if sink.n%4096 == 0 {
+					return sctx.Err()
+				}
+				return nil
+			})
+			if err == nil {
+				err = sink.flush()
+			}
+			if err != nil {
+				errs[i] = err
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		// The error that stopped the other stream, or the caller's.
+		if err != nil && (!errors.Is(err, context.Canceled) || ctx.Err() != nil) {
+			return abort(fmt.Errorf("load: %w", err))
+		}
 	}
 	if err := sw.Flush(); err != nil {
 		return abort(fmt.Errorf("load: flush: %w", err))
@@ -310,10 +343,10 @@ type loadTerms struct {
 	postings []loadPosting
 }
 
-// collectTerms computes the terms of the nodes ids (in rank order) on
+// collectTerms computes the terms of the nodes (in rank order) on
 // every core, stores each node's text length in lengths, and groups the
 // postings by term with a counting sort, which keeps node order.
-func collectTerms(ctx context.Context, ids []string, nodes map[string]*Node, lengths []uint32) (loadTerms, error) {
+func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTerms, error) {
 	// Each worker takes a contiguous range of ranks and keeps its own
 	// term dictionary, so that workers share nothing but lengths (each
 	// writing its own range).
@@ -322,12 +355,12 @@ func collectTerms(ctx context.Context, ids []string, nodes map[string]*Node, len
 		list     []string
 		postings []struct{ term, node, tf uint32 }
 	}
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(ids)/4096))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(nodes)/4096))
 	parts := make([]part, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range parts {
-		lo, hi := w*len(ids)/workers, (w+1)*len(ids)/workers
+		lo, hi := w*len(nodes)/workers, (w+1)*len(nodes)/workers
 		wg.Go(func() {
 			pt := &parts[w]
 			pt.terms = map[string]uint32{}
@@ -337,7 +370,7 @@ func collectTerms(ctx context.Context, ids []string, nodes map[string]*Node, len
 						return
 					}
 				}
-				tf, length := nodeTerms(nodes[ids[r]])
+				tf, length := nodeTerms(nodes[r])
 				lengths[r] = length
 				for t, f := range tf {
 					ti, ok := pt.terms[t]
