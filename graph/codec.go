@@ -59,8 +59,9 @@ const (
 
 var errBadValue = errors.New("malformed value")
 
-// fieldWriter appends fields to a value.
-type fieldWriter struct{ b []byte }
+// fieldWriter appends fields to a value. scratch holds a nested record
+// while it is built, kept to be reused by the next one.
+type fieldWriter struct{ b, scratch []byte }
 
 func (w *fieldWriter) key(f, wire int) { w.b = binary.AppendUvarint(w.b, uint64(f<<3|wire)) }
 
@@ -89,15 +90,23 @@ func (w *fieldWriter) date(f int, d Date) { w.uint(f, uint64(d.sortKey())) }
 
 // nested writes a record built by fn as one length-prefixed field.
 func (w *fieldWriter) nested(f int, fn func(w *fieldWriter)) {
-	var inner fieldWriter
+	inner := fieldWriter{b: w.scratch[:0]}
 	fn(&inner)
 	w.key(f, wireBytes)
 	w.b = binary.AppendUvarint(w.b, uint64(len(inner.b)))
 	w.b = append(w.b, inner.b...)
+	w.scratch = inner.b
 }
 
 func encodeNode(n *Node) ([]byte, error) {
 	w := fieldWriter{b: make([]byte, 0, 64+len(n.Name)+len(n.Text)+len(n.Summary)+len(n.Description))}
+	w.node(n)
+	return w.b, nil
+}
+
+// node appends the encoding of n to w.b; a bulk load reuses one writer
+// for every node.
+func (w *fieldWriter) node(n *Node) {
 	w.b = append(w.b, nodeCodecV2)
 	w.str(fID, n.ID)
 	w.uint(fKind, uint64(n.Kind))
@@ -155,7 +164,6 @@ func encodeNode(n *Node) ([]byte, error) {
 		})
 	}
 	w.date(fAnnouncedAt, n.AnnouncedAt)
-	return w.b, nil
 }
 
 // fieldReader walks the fields of a value.
@@ -378,7 +386,11 @@ func decodeNode(v []byte, n *Node) error {
 }
 
 func encodeEdge(e *Edge) []byte {
-	b := make([]byte, 0, 16+len(e.Role)+len(e.Origin))
+	return appendEdge(make([]byte, 0, 16+len(e.Role)+len(e.Origin)), e)
+}
+
+// appendEdge appends the encoding of e's value fields to b.
+func appendEdge(b []byte, e *Edge) []byte {
 	b = append(b, edgeCodecV1)
 	b = appendLenStr(b, e.Role)
 	b = binary.BigEndian.AppendUint32(b, e.ValidFrom.sortKey())

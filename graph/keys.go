@@ -92,14 +92,35 @@ type keyspace struct{ gen uint32 }
 
 func (ks keyspace) prefix(fam byte) []byte { return append(genPrefix(ks.gen), fam) }
 
-func (ks keyspace) node(id string) []byte { return appendStr(ks.prefix(famNode), id) }
+// appendPrefix appends the generation and family to dst; the keys of a
+// bulk load are built into one reused buffer this way.
+func (ks keyspace) appendPrefix(dst []byte, fam byte) []byte {
+	return append(binary.BigEndian.AppendUint32(dst, ks.gen), fam)
+}
+
+// The key builders append to a buffer of their own; their append forms
+// let a bulk load build every key into one reused buffer.
+
+func (ks keyspace) node(id string) []byte { return ks.appendNode(make([]byte, 0, 64), id) }
+
+func (ks keyspace) appendNode(dst []byte, id string) []byte {
+	return appendStr(ks.appendPrefix(dst, famNode), id)
+}
 
 func (ks keyspace) out(t EdgeType, from, to string) []byte {
-	return appendStr(appendStr(appendStr(ks.prefix(famOut), from), string(t)), to)
+	return ks.appendOut(make([]byte, 0, 64), t, from, to)
+}
+
+func (ks keyspace) appendOut(dst []byte, t EdgeType, from, to string) []byte {
+	return appendStr(appendStr(appendStr(ks.appendPrefix(dst, famOut), from), string(t)), to)
 }
 
 func (ks keyspace) in(t EdgeType, from, to string) []byte {
-	return appendStr(appendStr(appendStr(ks.prefix(famIn), to), string(t)), from)
+	return ks.appendIn(make([]byte, 0, 64), t, from, to)
+}
+
+func (ks keyspace) appendIn(dst []byte, t EdgeType, from, to string) []byte {
+	return appendStr(appendStr(appendStr(ks.appendPrefix(dst, famIn), to), string(t)), from)
 }
 
 func (ks keyspace) pos(p float64, id string) []byte {
@@ -115,7 +136,11 @@ func (ks keyspace) term(term, id string) []byte {
 }
 
 func (ks keyspace) postings(term, first string) []byte {
-	return appendStr(appendStr(ks.prefix(famWords), term), first)
+	return ks.appendPostings(make([]byte, 0, 64), term, first)
+}
+
+func (ks keyspace) appendPostings(dst []byte, term, first string) []byte {
+	return appendStr(appendStr(ks.appendPrefix(dst, famWords), term), first)
 }
 
 func (ks keyspace) textLen(id string) []byte { return appendStr(ks.prefix(famTextLen), id) }

@@ -66,10 +66,12 @@ type kvSink struct {
 	stream uint32
 	buf    *z.Buffer
 	n      int
+	kv     pb.KV // reused: KVToBuffer copies key and value
 }
 
 func (k *kvSink) add(key, val []byte) error {
-	badger.KVToBuffer(&pb.KV{Key: key, Value: val, Version: 1, StreamId: k.stream}, k.buf)
+	k.kv.Key, k.kv.Value, k.kv.Version, k.kv.StreamId = key, val, 1, k.stream
+	badger.KVToBuffer(&k.kv, k.buf)
 	k.n++
 	if k.buf.LenNoPadding() > 8<<20 {
 		return k.flush()
@@ -217,8 +219,10 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 				}
 			}
 			// i: edges by (to, type, from).
+			var key []byte
 			for _, x := range sortEdges(true) {
-				if err := add(ks.in(x.e.Type, x.e.From, x.e.To), nil); err != nil {
+				key = ks.appendIn(key[:0], x.e.Type, x.e.From, x.e.To)
+				if err := add(key, nil); err != nil {
 					return err
 				}
 			}
@@ -233,12 +237,12 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 				}
 			}
 			// n: nodes by id.
+			var w fieldWriter
 			for r, id := range ids {
-				v, err := encodeNode(nodes[r])
-				if err != nil {
-					return err
-				}
-				if err := add(ks.node(id), v); err != nil {
+				w.b = w.b[:0]
+				w.node(nodes[r])
+				key = ks.appendNode(key[:0], id)
+				if err := add(key, w.b); err != nil {
 					return err
 				}
 			}
@@ -246,8 +250,11 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		},
 		func(add func(key, val []byte) error) error {
 			// o: edges by (from, type, to).
+			var key, val []byte
 			for _, x := range sortEdges(false) {
-				if err := add(ks.out(x.e.Type, x.e.From, x.e.To), encodeEdge(x.e)); err != nil {
+				key = ks.appendOut(key[:0], x.e.Type, x.e.From, x.e.To)
+				val = appendEdge(val[:0], x.e)
+				if err := add(key, val); err != nil {
 					return err
 				}
 			}
@@ -262,7 +269,6 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 			// w: the postings of each term, in node order, in blocks of
 			// postingBlockTarget.
 			var block []posting
-			var val []byte
 			for i, t := range tp.order {
 				for j := tp.start[i]; j < tp.start[i+1]; j++ {
 					x := tp.postings[j]
@@ -271,7 +277,8 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 						continue
 					}
 					val = appendBlock(val[:0], block)
-					if err := add(ks.postings(t, block[0].id), val); err != nil {
+					key = ks.appendPostings(key[:0], t, block[0].id)
+					if err := add(key, val); err != nil {
 						return err
 					}
 					block = block[:0]
