@@ -531,7 +531,6 @@ func idOf(a, b *Node) string {
 	return b.ID
 }
 
-
 func (p *planner) diffEdge(k edgeKey, e *Edge) error {
 	var oldRaw []byte
 	item, err := p.txn.Get(p.ks.out(k.t, k.from, k.to))

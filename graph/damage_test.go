@@ -318,7 +318,7 @@ func BenchmarkOpen(b *testing.B) {
 	b.Run("badger", func(b *testing.B) {
 		for b.Loop() {
 			db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil).WithMetricsEnabled(false).
-				WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).WithMemTableSize(16 << 20).WithNumMemtables(2).WithBaseTableSize(1 << 20))
+				WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).WithMemTableSize(16 << 20).WithNumMemtables(2).WithBaseTableSize(512 << 10))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -73,7 +73,7 @@ func (k *kvSink) add(key, val []byte) error {
 	k.kv.Key, k.kv.Value, k.kv.Version, k.kv.StreamId = key, val, 1, k.stream
 	badger.KVToBuffer(&k.kv, k.buf)
 	k.n++
-	if k.buf.LenNoPadding() > 8<<20 {
+	if k.buf.LenNoPadding() > 1<<20 {
 		return k.flush()
 	}
 	return nil
@@ -87,7 +87,6 @@ func (k *kvSink) flush() error {
 	k.buf.Reset()
 	return err
 }
-
 
 type rankedEdge struct {
 	a, b uint64 // sort key: (first end, type) and second end, as ranks
@@ -128,7 +127,9 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 			typeSet[st.Type] = true
 		}
 	}
-	rank = nil
+	// The planner's maps are not needed past this point; letting them go
+	// leaves the collector a smaller heap for the rest of the load.
+	rank, p.nodes, p.edges = nil, nil, nil
 	types := slices.Sorted(maps.Keys(typeSet))
 	typeRank := make(map[EdgeType]uint64, len(types))
 	for i, t := range types {
@@ -292,8 +293,8 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 	errs := make([]error, len(streams))
 	var wg sync.WaitGroup
 	for i, write := range streams {
-		wg.Go(func() {
-			sink := &kvSink{sw: sw, stream: uint32(i + 1), buf: z.NewBuffer(16<<20, "stancegraph.load")}
+		run := func() {
+			sink := &kvSink{sw: sw, stream: uint32(i + 1), buf: z.NewBuffer(2<<20, "stancegraph.load")}
 			defer sink.buf.Release()
 			err := write(func(key, val []byte) error {
 				if err := sink.add(key, val); err != nil {
@@ -305,13 +306,17 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 				return nil
 			})
 			if err == nil {
+				// Closing the stream lets Badger finish its table and
+				// free the table builder now.
+				badger.KVToBuffer(&pb.KV{StreamId: sink.stream, StreamDone: true}, sink.buf)
 				err = sink.flush()
 			}
 			if err != nil {
 				errs[i] = err
 				cancel()
 			}
-		})
+		}
+		wg.Go(run)
 	}
 	wg.Wait()
 	for _, err := range errs {

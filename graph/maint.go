@@ -1,8 +1,8 @@
 package graph
 
 import (
-	"cmp"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"

@@ -49,8 +49,8 @@ func TestPostingBlockMalformed(t *testing.T) {
 			b := uv(nil, 1)
 			return uv(uv(b, 1), 0)
 		}(),
-		"suffix past end": uv(uv(uv(nil, 1), 0), 50),
-		"empty id":        uv(uv(uv(uv(uv(nil, 1), 0), 0), 1), 1),
+		"suffix past end":    uv(uv(uv(nil, 1), 0), 50),
+		"empty id":           uv(uv(uv(uv(uv(nil, 1), 0), 0), 1), 1),
 		"ids not increasing": appendBlock(nil, []posting{{"person/b", 1, 1}, {"person/a", 1, 1}}),
 		"duplicate id":       appendBlock(nil, []posting{{"person/a", 1, 1}, {"person/a", 1, 1}}),
 		"tf over 32 bits": func() []byte {

@@ -122,7 +122,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
 		WithValueLogFileSize(defaultVlogFileSize).
 		WithNumMemtables(2).
-		WithBaseTableSize(1 << 20). // StreamWriter builds tables of 32x this; smaller keeps a load lean
+		// StreamWriter builds tables of 32x this and holds about twice a
+		// table per builder in memory: 512 KB keeps a 1M-edge load lean.
+		WithBaseTableSize(512 << 10).
 		WithNumCompactors(2).
 		WithMetricsEnabled(false).
 		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -79,6 +80,8 @@ func BenchmarkParseOnly(b *testing.B) {
 
 func BenchmarkSeed(b *testing.B) {
 	ctx := context.Background()
+	// The soft heap limit `stancegraph seed` sets.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
 	for _, n := range benchSizes() {
 		b.Run(sizeName(n), func(b *testing.B) {
 			dir := synthSet(b, n)

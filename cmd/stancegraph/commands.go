@@ -60,6 +60,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	reparse := fs.Bool("reparse", false, "parse and compare every file even when the store records that none has changed since the last seed")
 	server := fs.String("server", "", "send the files to a running server `URL` (e.g. http://127.0.0.1:8080) through the applySeed mutation instead of opening the database; needs --token or STANCEGRAPH_TOKEN")
 	token := fs.String("token", "", "bearer `token` for --server (default $STANCEGRAPH_TOKEN)")
+	memLimit := memoryLimitFlag(fs, seed.MemoryLimit>>20)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +68,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errors.New("seed needs at least one file or directory")
 	}
+	setMemoryLimit(*memLimit)
 	if *server != "" {
 		if *prune {
 			return errors.New("--prune is not available with --server")

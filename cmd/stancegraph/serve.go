@@ -37,7 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxCost := fs.Int("max-cost", schema.DefaultMaxCost, "largest estimated number of nodes a query may return")
 	timeout := fs.Duration("timeout", schema.DefaultTimeout, "time limit of one request")
 	shutdown := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
-	memLimit := fs.Int64("memory-limit", 160, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0 = none; GOMEMLIMIT overrides)")
+	memLimit := memoryLimitFlag(fs, 160)
 	var lim limitFlags
 	lim.register(fs)
 	backups := backupFlags(fs)
@@ -59,9 +59,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(*memLimit << 20)
-	}
+	setMemoryLimit(*memLimit)
 	toks, err := tokens(*tokensFile)
 	if err != nil {
 		return err
@@ -208,4 +206,17 @@ func routes(api *schema.API, st *graph.Store, ready *atomic.Bool, log zerolog.Lo
 	})
 	mux.Handle("/", explorer.Handler())
 	return mux
+}
+
+// memoryLimitFlag registers --memory-limit with a default in MiB.
+func memoryLimitFlag(fs *flag.FlagSet, mib int64) *int64 {
+	return fs.Int64("memory-limit", mib, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0 = none; GOMEMLIMIT overrides)")
+}
+
+// setMemoryLimit sets the soft heap limit in MiB, unless it is 0 or
+// GOMEMLIMIT is set.
+func setMemoryLimit(mib int64) {
+	if mib > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(mib << 20)
+	}
 }

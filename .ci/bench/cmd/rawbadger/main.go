@@ -36,7 +36,7 @@ func options(dir string) badger.Options {
 		WithIndexCacheSize(16 << 20).
 		WithValueLogFileSize(128 << 20).
 		WithNumMemtables(2).
-		WithBaseTableSize(1 << 20).
+		WithBaseTableSize(512 << 10).
 		WithNumCompactors(2).
 		WithMetricsEnabled(false)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -148,7 +149,7 @@ func rawOptions(dir string) badger.Options {
 	return badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(false).
 		WithMemTableSize(16 << 20).WithValueThreshold(1 << 20).WithBlockCacheSize(32 << 20).
 		WithIndexCacheSize(16 << 20).WithValueLogFileSize(128 << 20).WithNumMemtables(2).
-		WithBaseTableSize(1 << 20).WithNumCompactors(2).WithMetricsEnabled(false)
+		WithBaseTableSize(512 << 10).WithNumCompactors(2).WithMetricsEnabled(false)
 }
 
 // readKVs reads every key and value of a Badger directory.
@@ -229,12 +230,15 @@ func (b *bench) seedRows(ctx context.Context, d *dataset, work string) error {
 		if err != nil {
 			return err
 		}
+		// The soft heap limit `stancegraph seed` sets, for the seed only.
+		prevLimit := debug.SetMemoryLimit(seed.MemoryLimit)
 		t0 = time.Now()
 		s, err := seed.LoadPaths(set)
 		if err == nil {
 			_, err = seed.Apply(ctx, st, s, seed.ApplyOptions{})
 		}
 		stt := time.Since(t0)
+		debug.SetMemoryLimit(prevLimit)
 		if cerr := st.Close(); err == nil {
 			err = cerr
 		}
