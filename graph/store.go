@@ -109,27 +109,9 @@ type generation struct {
 // restore; a directory held by another process gives ErrLocked.
 func Open(dir string, opts Options) (*Store, error) {
 	memtable := orDefault(opts.MemTableSize, defaultMemTableSize)
-	// Badger refuses a value threshold above its largest batch (15% of a
-	// memtable); values above the threshold go to the value log.
-	threshold := min(int64(1<<20), memtable*15/100/2)
-	bo := badger.DefaultOptions(dir).
-		WithInMemory(opts.InMemory).
-		WithLogger(badgerLogger{opts.Logger}).
-		WithSyncWrites(!opts.NoSync).
-		WithMemTableSize(memtable).
-		WithValueThreshold(threshold).
-		WithBlockCacheSize(orDefault(opts.BlockCacheSize, defaultBlockCacheSize)).
-		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
-		WithValueLogFileSize(defaultVlogFileSize).
-		WithNumMemtables(2).
-		WithBaseTableSize(1 << 20). // StreamWriter builds tables of 32x this; smaller keeps a load lean
-		WithNumCompactors(2).
-		WithMetricsEnabled(false).
-		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data
+	bo := badgerOptions(dir, opts)
 	var topo <-chan topoFile
-	if opts.InMemory {
-		bo.Dir, bo.ValueDir = "", ""
-	} else {
+	if !opts.InMemory {
 		clean := hasTopology(dir) // only a clean Close leaves a snapshot
 		if err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !clean); err != nil {
 			return nil, err
@@ -172,6 +154,32 @@ func Open(dir string, opts Options) (*Store, error) {
 		go s.gcLoop(interval)
 	}
 	return s, nil
+}
+
+// badgerOptions are the Badger options Open uses for dir and opts.
+func badgerOptions(dir string, opts Options) badger.Options {
+	memtable := orDefault(opts.MemTableSize, defaultMemTableSize)
+	// Badger refuses a value threshold above its largest batch (15% of a
+	// memtable); values above the threshold go to the value log.
+	threshold := min(int64(1<<20), memtable*15/100/2)
+	bo := badger.DefaultOptions(dir).
+		WithInMemory(opts.InMemory).
+		WithLogger(badgerLogger{opts.Logger}).
+		WithSyncWrites(!opts.NoSync).
+		WithMemTableSize(memtable).
+		WithValueThreshold(threshold).
+		WithBlockCacheSize(orDefault(opts.BlockCacheSize, defaultBlockCacheSize)).
+		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
+		WithValueLogFileSize(defaultVlogFileSize).
+		WithNumMemtables(2).
+		WithBaseTableSize(1 << 20). // StreamWriter builds tables of 32x this; smaller keeps a load lean
+		WithNumCompactors(2).
+		WithMetricsEnabled(false).
+		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data
+	if opts.InMemory {
+		bo.Dir, bo.ValueDir = "", ""
+	}
+	return bo
 }
 
 // openBadger opens the Badger database, turning a panic inside Badger's
