@@ -85,13 +85,30 @@ func KindOf(id string) (Kind, error) {
 	if slug == "" || len(id) > MaxIDLen {
 		return 0, fmt.Errorf("%w: id %q must have a slug of 1 to %d bytes", ErrInvalid, id, MaxIDLen-len(prefix)-1)
 	}
+	if !validSlug(slug) {
+		return 0, fmt.Errorf("%w: id %q: slug may hold only a-z, 0-9, '-', '_' and '.'", ErrInvalid, id)
+	}
+	return k, nil
+}
+
+// isIDOf reports whether id is a valid id of kind k (KindOf(id) is k),
+// without building an error: the snapshot check of every stored id.
+func isIDOf(id string, k Kind) bool {
+	if k == 0 || int(k) >= len(kindNames) || len(id) > MaxIDLen {
+		return false
+	}
+	p := kindNames[k].prefix
+	return len(id) > len(p)+1 && id[:len(p)] == p && id[len(p)] == '/' && validSlug(id[len(p)+1:])
+}
+
+func validSlug(slug string) bool {
 	for i := 0; i < len(slug); i++ {
 		c := slug[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return 0, fmt.Errorf("%w: id %q: slug may hold only a-z, 0-9, '-', '_' and '.'", ErrInvalid, id)
+			return false
 		}
 	}
-	return k, nil
+	return true
 }
 
 // MaxIDLen is the longest node id accepted, in bytes.
