@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 )
 
 // A clean Close writes the in-memory topology to a snapshot file, and the
@@ -192,10 +193,11 @@ var errStaleTopology = errors.New("the topology snapshot does not match the data
 
 // topoFile is a decoded snapshot file, not yet matched with a database.
 type topoFile struct {
-	seq uint64
-	gen uint32
-	m   *mem
-	err error
+	seq     uint64
+	gen     uint32
+	m       *mem
+	err     error
+	removed bool // the file is gone, durably
 }
 
 // readTopologyAsync reads and decodes the snapshot in dir in the
@@ -206,13 +208,46 @@ func readTopologyAsync(dir string) <-chan topoFile {
 	return ch
 }
 
-// readTopologyFile reads and decodes the snapshot in dir.
+// readTopologyFile reads and decodes the snapshot in dir, and removes the
+// file meanwhile: a snapshot serves one Open (see load). Should Open fail
+// after this, the next one scans the keys.
 func readTopologyFile(dir string) topoFile {
-	data, err := os.ReadFile(filepath.Join(dir, topoFileName))
+	data, unmap, err := mapFile(filepath.Join(dir, topoFileName))
 	if err != nil {
 		return topoFile{err: err}
 	}
-	return decodeTopology(data)
+	defer unmap()
+	var removed bool
+	var wg sync.WaitGroup
+	wg.Go(func() { removed = removeTopology(dir) == nil }) // mostly waiting for the disk
+	f := decodeTopology(data)
+	wg.Wait()
+	f.removed = removed
+	return f
+}
+
+// mapFile maps the file at path into memory, read-only and populated.
+// Reading a big snapshot into a fresh buffer instead costs a copy and a
+// page fault per 4 KiB of it. decodeTopology copies all it keeps, so the
+// file can be unmapped once it is decoded; an unlinked file stays mapped.
+func mapFile(path string) (data []byte, unmap func(), err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi.Size() == 0 || fi.Size() > math.MaxInt32 {
+		return nil, nil, fmt.Errorf("%w: a file of %d bytes", errStaleTopology, fi.Size())
+	}
+	data, err = syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
+	if err != nil {
+		return nil, nil, fmt.Errorf("map %s: %w", path, err)
+	}
+	return data, func() { syscall.Munmap(data) }, nil
 }
 
 // match returns the snapshot's topology if it describes the database at

@@ -499,9 +499,12 @@ func (s *Store) load(snapshot <-chan topoFile) error {
 	}
 	var m *mem
 	if s.dir != "" {
+		removed := false
 		if snapshot != nil {
+			f := <-snapshot
 			var err error
-			m, err = (<-snapshot).match(s.seq, gen)
+			m, err = f.match(s.seq, gen)
+			removed = f.removed
 			switch {
 			case err == nil:
 			case errors.Is(err, errStaleTopology), errors.Is(err, fs.ErrNotExist):
@@ -512,8 +515,10 @@ func (s *Store) load(snapshot <-chan topoFile) error {
 		}
 		// A snapshot serves one open: the next one after a crash, or a
 		// restore, must not find it.
-		if err := removeTopology(s.dir); err != nil {
-			return fmt.Errorf("remove the topology snapshot: %w", err)
+		if !removed {
+			if err := removeTopology(s.dir); err != nil {
+				return fmt.Errorf("remove the topology snapshot: %w", err)
+			}
 		}
 	}
 	if m == nil {
