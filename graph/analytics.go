@@ -134,7 +134,7 @@ func (m *mem) targets(i uint32, t EdgeType) []uint32 {
 		return nil
 	}
 	var out []uint32
-	for _, a := range m.out[i] {
+	for _, a := range m.out.of(i) {
 		if a.typ == ti {
 			out = append(out, a.node)
 		}
@@ -148,7 +148,7 @@ func (m *mem) superseded(i uint32) bool {
 	if !ok {
 		return false
 	}
-	for _, a := range m.in[i] {
+	for _, a := range m.in.of(i) {
 		if a.typ == ti {
 			return true
 		}

@@ -315,10 +315,10 @@ func (p *planner) edgesAt(id string) ([]edgeKey, error) {
 		out = append(out, k)
 	}
 	if i, ok := p.m.lookup(id); ok {
-		for _, a := range p.m.out[i] {
+		for _, a := range p.m.out.of(i) {
 			add(edgeKey{p.m.types[a.typ], id, p.m.ids[a.node]})
 		}
-		for _, a := range p.m.in[i] {
+		for _, a := range p.m.in.of(i) {
 			add(edgeKey{p.m.types[a.typ], p.m.ids[a.node], id})
 		}
 	}

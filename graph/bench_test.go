@@ -121,6 +121,10 @@ func removeBenchGraphs() {
 		}
 		delete(benchGraphs, k)
 	}
+	for k, dir := range closedGraphs {
+		os.RemoveAll(dir)
+		delete(closedGraphs, k)
+	}
 }
 
 // removeStaleBenchDirs deletes the stores of benchmark runs whose process

@@ -147,7 +147,7 @@ func (m *mem) simpleGraph(ks []Kind, types []EdgeType) *csr {
 	var nb []int32
 	for x, i := range order {
 		nb = nb[:0]
-		for _, list := range [2][]adj{m.out[i], m.in[i]} {
+		for _, list := range [2][]adj{m.out.of(i), m.in.of(i)} {
 			for _, a := range list {
 				if (all || a.typ < 64 && mask&(1<<a.typ) != 0) && dense[a.node] != 0 {
 					nb = append(nb, dense[a.node]-1)

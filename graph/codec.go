@@ -463,27 +463,6 @@ func (r *reader) u32() uint32 {
 	return v
 }
 
-func (r *reader) u64() uint64 {
-	if r.err != nil || len(r.b) < 8 {
-		r.err = errBadValue
-		return 0
-	}
-	v := binary.BigEndian.Uint64(r.b)
-	r.b = r.b[8:]
-	return v
-}
-
-// raw returns the next n bytes, without copying.
-func (r *reader) raw(n int) []byte {
-	if r.err != nil || n < 0 || n > len(r.b) {
-		r.err = errBadValue
-		return nil
-	}
-	v := r.b[:n]
-	r.b = r.b[n:]
-	return v
-}
-
 func (r *reader) str() string {
 	n := r.uvarint()
 	if r.err != nil || n > uint64(len(r.b)) {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"slices"
+
+	"github.com/dgraph-io/badger/v4"
 )
 
 // KV is one pre-encoded key and value, for the raw-Badger baseline.
@@ -34,3 +36,7 @@ func PlanWrites(ctx context.Context, s *Store, b *Batch) ([]KV, error) {
 	slices.SortFunc(kvs, func(a, b KV) int { return bytes.Compare(a.Key, b.Key) })
 	return kvs, nil
 }
+
+// BadgerOptions returns the Badger options Open uses, for benchmarks that
+// compare with a raw Badger database.
+func BadgerOptions(dir string, opts Options) badger.Options { return badgerOptions(dir, opts) }

@@ -31,7 +31,7 @@ const loadThreshold = 5000
 // isLoad reports whether a batch goes through the streaming load: the store
 // is empty and the batch is big.
 func (p *planner) isLoad(b *Batch) bool {
-	return len(p.m.index) == 0 && p.m.edges == 0 && len(b.ops) > loadThreshold
+	return p.m.nodes() == 0 && p.m.edges == 0 && len(b.ops) > loadThreshold
 }
 
 // loadResult counts what loading the planned state creates, and notes the

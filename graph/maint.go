@@ -186,12 +186,12 @@ func (s *Store) Verify(ctx context.Context) error {
 				report("memory counts %d %s nodes, the store holds %d", m.byKind[k], k, byKind[k])
 			}
 		}
-		if len(m.index) != len(nodes) {
-			report("memory knows %d nodes, the store holds %d", len(m.index), len(nodes))
+		if m.nodes() != len(nodes) {
+			report("memory knows %d nodes, the store holds %d", m.nodes(), len(nodes))
 		}
 		memEdges := 0
-		for u, list := range m.out {
-			for _, a := range list {
+		for u := range uint32(m.out.nodes()) {
+			for _, a := range m.out.of(u) {
 				memEdges++
 				if !edges[edgeKey{m.types[a.typ], m.ids[u], m.ids[a.node]}] {
 					report("memory has edge %s that the store lacks", EdgeID(m.types[a.typ], m.ids[u], m.ids[a.node]))
@@ -199,14 +199,14 @@ func (s *Store) Verify(ctx context.Context) error {
 			}
 		}
 		inEdges := 0
-		for _, list := range m.in {
-			inEdges += len(list)
+		for u := range uint32(m.in.nodes()) {
+			inEdges += len(m.in.of(u))
 		}
 		if memEdges != len(edges) || inEdges != len(edges) || m.edges != len(edges) {
 			report("memory has %d out and %d in entries and counts %d edges; the store holds %d", memEdges, inEdges, m.edges, len(edges))
 		}
-		for u, list := range m.out {
-			if !slices.IsSortedFunc(list, m.adjCmp) || !slices.IsSortedFunc(m.in[u], m.adjCmp) {
+		for u := range uint32(m.out.nodes()) {
+			if !slices.IsSortedFunc(m.out.of(u), m.adjCmp) || !slices.IsSortedFunc(m.in.of(u), m.adjCmp) {
 				report("adjacency of %s is out of order", m.ids[u])
 			}
 		}

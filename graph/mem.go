@@ -12,11 +12,11 @@ import (
 // the same critical section that commits the batch, so that a reader
 // holding Store.mu sees mem and its Badger snapshot agree.
 type mem struct {
-	ids   []string          // dense index -> id; "" for a deleted slot
-	kinds []Kind            // dense index -> kind; 0 for a deleted slot
-	index map[string]uint32 // id -> dense index
+	ids   []string // dense index -> id; "" for a deleted slot
+	kinds []Kind   // dense index -> kind; 0 for a deleted slot
+	index idIndex  // id -> dense index
 	// out and in hold adjacency entries sorted by (type, neighbour id).
-	out, in [][]adj
+	out, in adjLists
 
 	types   []EdgeType // edge type index -> type
 	typeIdx map[EdgeType]uint8
@@ -35,13 +35,15 @@ type adj struct {
 }
 
 func newMem() *mem {
-	return &mem{index: make(map[string]uint32), typeIdx: make(map[EdgeType]uint8), byType: make(map[EdgeType]int)}
+	return &mem{index: newIDIndex(0), typeIdx: make(map[EdgeType]uint8), byType: make(map[EdgeType]int)}
 }
 
 func (m *mem) lookup(id string) (uint32, bool) {
-	i, ok := m.index[id]
-	return i, ok
+	return m.index.find(m.ids, id)
 }
+
+// nodes is the number of live nodes.
+func (m *mem) nodes() int { return m.index.len() }
 
 func (m *mem) typeOf(t EdgeType) uint8 {
 	if i, ok := m.typeIdx[t]; ok {
@@ -55,28 +57,29 @@ func (m *mem) typeOf(t EdgeType) uint8 {
 
 // addNode registers a node id and returns its dense index.
 func (m *mem) addNode(id string, k Kind) uint32 {
-	if i, ok := m.index[id]; ok {
-		return i
-	}
 	i := uint32(len(m.ids))
+	if j, added := m.index.insert(m.ids, id, i); !added {
+		return j
+	}
 	m.ids = append(m.ids, id)
 	m.kinds = append(m.kinds, k)
-	m.out = append(m.out, nil)
-	m.in = append(m.in, nil)
-	m.index[id] = i
+	m.out.add()
+	m.in.add()
 	m.byKind[k]++
 	return i
 }
 
 // removeNode forgets a node; its edges must have been removed already.
 func (m *mem) removeNode(id string) {
-	i, ok := m.index[id]
+	i, ok := m.lookup(id)
 	if !ok {
 		return
 	}
 	m.byKind[m.kinds[i]]--
-	delete(m.index, id)
-	m.ids[i], m.kinds[i], m.out[i], m.in[i] = "", 0, nil, nil
+	m.index.remove(m.ids, id)
+	m.ids[i], m.kinds[i] = "", 0
+	m.out.clear(i)
+	m.in.clear(i)
 }
 
 // edgeSet collects adjacency changes and applies them list by list, so that
@@ -122,20 +125,21 @@ func (s *edgeSet) mark(list uint32, a adj) {
 // flush applies removals, then additions, then restores the sort order.
 func (s *edgeSet) flush() {
 	m := s.m
-	list := func(k uint32) *[]adj {
+	list := func(k uint32) (*adjLists, uint32) {
 		if k&inBit != 0 {
-			return &m.in[k&^inBit]
+			return &m.in, k &^ inBit
 		}
-		return &m.out[k]
+		return &m.out, k
 	}
 	for k, rm := range s.remove {
-		l := list(k)
-		*l = slices.DeleteFunc(*l, func(a adj) bool { return rm[a] })
+		l, u := list(k)
+		l.set(u, slices.DeleteFunc(l.of(u), func(a adj) bool { return rm[a] }))
 	}
 	for k, add := range s.add {
-		l := list(k)
-		*l = append(*l, add...)
-		m.sortAdj(*l)
+		l, u := list(k)
+		next := append(l.of(u), add...) // a copy: of caps the list
+		m.sortAdj(next)
+		l.set(u, next)
 	}
 }
 
@@ -161,4 +165,72 @@ func (m *mem) typeMask(types []EdgeType) (mask uint64, all bool) {
 		}
 	}
 	return mask, false
+}
+
+// adjLists holds one side's adjacency lists in one array, each list a span
+// of it, so that neither holds a pointer for the garbage collector to scan
+// and a snapshot loads into two arrays. A list that outgrows its span
+// moves to the end of the array; the array is compacted when more than
+// half of it is abandoned. Offsets are 32-bit: up to 2^32 entries.
+type adjLists struct {
+	spans []span
+	arena []adj
+	free  int // arena entries outside every span
+}
+
+// span is a list's place in the arena: its length and its room.
+type span struct{ off, len, cap uint32 }
+
+// of returns node u's list. It is capped: appending to it copies. It is
+// valid until the next change of the lists.
+func (l *adjLists) of(u uint32) []adj {
+	s := l.spans[u]
+	return l.arena[s.off : s.off+s.len : s.off+s.len]
+}
+
+// nodes is the number of lists, live or not.
+func (l *adjLists) nodes() int { return len(l.spans) }
+
+// add appends an empty list for a new node.
+func (l *adjLists) add() { l.spans = append(l.spans, span{}) }
+
+// clear empties u's list and gives up its room.
+func (l *adjLists) clear(u uint32) {
+	l.free += int(l.spans[u].cap)
+	l.spans[u] = span{}
+}
+
+// set replaces u's list with list, which may be a window of the arena.
+func (l *adjLists) set(u uint32, list []adj) {
+	s := &l.spans[u]
+	if len(list) <= int(s.cap) {
+		copy(l.arena[s.off:s.off+s.cap], list)
+		s.len = uint32(len(list))
+		return
+	}
+	// list may be a window of the arena: compacting and appending
+	// allocate a new one and leave the old one as it is.
+	l.clear(u)
+	if l.free > len(l.arena)/2 && l.free > 1<<12 {
+		l.compact()
+	}
+	c := len(list) + len(list)/4 // room to grow without moving again
+	off := len(l.arena)
+	l.arena = append(l.arena, list...)
+	l.arena = append(l.arena, make([]adj, c-len(list))...)
+	l.spans[u] = span{uint32(off), uint32(len(list)), uint32(c)}
+}
+
+// compact copies the lists into a new arena without room to spare.
+func (l *adjLists) compact() {
+	n := 0
+	for _, s := range l.spans {
+		n += int(s.len)
+	}
+	arena := make([]adj, 0, n+n/8)
+	for i, s := range l.spans {
+		l.spans[i] = span{uint32(len(arena)), s.len, s.len}
+		arena = append(arena, l.arena[s.off:s.off+s.len]...)
+	}
+	l.arena, l.free = arena, 0
 }

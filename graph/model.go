@@ -85,13 +85,48 @@ func KindOf(id string) (Kind, error) {
 	if slug == "" || len(id) > MaxIDLen {
 		return 0, fmt.Errorf("%w: id %q must have a slug of 1 to %d bytes", ErrInvalid, id, MaxIDLen-len(prefix)-1)
 	}
-	for i := 0; i < len(slug); i++ {
-		c := slug[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return 0, fmt.Errorf("%w: id %q: slug may hold only a-z, 0-9, '-', '_' and '.'", ErrInvalid, id)
-		}
+	if !validSlug(slug) {
+		return 0, fmt.Errorf("%w: id %q: slug may hold only a-z, 0-9, '-', '_' and '.'", ErrInvalid, id)
 	}
 	return k, nil
+}
+
+// isIDOf reports whether id is a valid id of kind k (KindOf(id) is k),
+// without building an error: the snapshot check of every stored id.
+func isIDOf(id string, k Kind) bool {
+	if k == 0 || int(k) >= len(kindNames) || len(id) > MaxIDLen {
+		return false
+	}
+	p := kindNames[k].prefix
+	return len(id) > len(p)+1 && id[:len(p)] == p && id[len(p)] == '/' && validSlug(id[len(p)+1:])
+}
+
+// validSlug reports whether slug holds only a-z, 0-9, '-', '_' and '.'.
+func validSlug(slug string) bool {
+	// slugBytes[c] is 1 for an allowed byte c: one load per byte instead
+	// of five comparisons, which counts when a snapshot is checked.
+	const slugBytes = "" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01\x00" + // - .
+		"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00" + // 0-9
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01" + // _
+		"\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" + // a-o
+		"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00" + // p-z
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+	ok := byte(1)
+	for i := 0; i < len(slug); i++ {
+		ok &= slugBytes[slug[i]]
+	}
+	return ok == 1
 }
 
 // MaxIDLen is the longest node id accepted, in bytes.

@@ -105,7 +105,7 @@ func (v *view) stanceCandidates(q StanceQuery) ([]string, error) {
 			if !found || !ok {
 				continue
 			}
-			for _, a := range m.in[i] {
+			for _, a := range m.in.of(i) {
 				if a.typ == ti && m.kinds[a.node] == KindStance {
 					out = append(out, m.ids[a.node])
 				}
@@ -252,7 +252,7 @@ func (m *mem) withSubtopics(topics []string) []string {
 	for len(stack) > 0 && ok {
 		u := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, a := range m.in[u] {
+		for _, a := range m.in.of(u) {
 			if a.typ == ti && !seen[a.node] {
 				seen[a.node] = true
 				stack = append(stack, a.node)
@@ -300,7 +300,7 @@ func (v *view) backedBy(n *Node, doc string) bool {
 	if !ok || !tok {
 		return false
 	}
-	for _, a := range m.out[i] {
+	for _, a := range m.out.of(i) {
 		if a.typ == ti && m.ids[a.node] == doc {
 			return true
 		}
@@ -316,7 +316,7 @@ func (v *view) supersededBy(id string, asOf Date) (bool, error) {
 	if !ok || !tok {
 		return false, nil
 	}
-	for _, a := range m.in[i] {
+	for _, a := range m.in.of(i) {
 		if a.typ != ti {
 			continue
 		}
@@ -359,7 +359,7 @@ func (s *Store) Alignment(ctx context.Context, topic string, actors []string) ([
 			if err != nil {
 				return err
 			}
-			for _, a := range m.out[i] {
+			for _, a := range m.out.of(i) {
 				if a.typ == held {
 					byHolder[m.ids[a.node]] = append(byHolder[m.ids[a.node]], n)
 				}

@@ -109,29 +109,9 @@ type generation struct {
 // restore; a directory held by another process gives ErrLocked.
 func Open(dir string, opts Options) (*Store, error) {
 	memtable := orDefault(opts.MemTableSize, defaultMemTableSize)
-	// Badger refuses a value threshold above its largest batch (15% of a
-	// memtable); values above the threshold go to the value log.
-	threshold := min(int64(1<<20), memtable*15/100/2)
-	bo := badger.DefaultOptions(dir).
-		WithInMemory(opts.InMemory).
-		WithLogger(badgerLogger{opts.Logger}).
-		WithSyncWrites(!opts.NoSync).
-		WithMemTableSize(memtable).
-		WithValueThreshold(threshold).
-		WithBlockCacheSize(orDefault(opts.BlockCacheSize, defaultBlockCacheSize)).
-		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
-		WithValueLogFileSize(defaultVlogFileSize).
-		WithNumMemtables(2).
-		// StreamWriter builds tables of 32x this and holds about twice a
-		// table per builder in memory: 512 KB keeps a 1M-edge load lean.
-		WithBaseTableSize(512 << 10).
-		WithNumCompactors(2).
-		WithMetricsEnabled(false).
-		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data
+	bo := badgerOptions(dir, opts)
 	var topo <-chan topoFile
-	if opts.InMemory {
-		bo.Dir, bo.ValueDir = "", ""
-	} else {
+	if !opts.InMemory {
 		clean := hasTopology(dir) // only a clean Close leaves a snapshot
 		if err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !clean); err != nil {
 			return nil, err
@@ -174,6 +154,34 @@ func Open(dir string, opts Options) (*Store, error) {
 		go s.gcLoop(interval)
 	}
 	return s, nil
+}
+
+// badgerOptions are the Badger options Open uses for dir and opts.
+func badgerOptions(dir string, opts Options) badger.Options {
+	memtable := orDefault(opts.MemTableSize, defaultMemTableSize)
+	// Badger refuses a value threshold above its largest batch (15% of a
+	// memtable); values above the threshold go to the value log.
+	threshold := min(int64(1<<20), memtable*15/100/2)
+	bo := badger.DefaultOptions(dir).
+		WithInMemory(opts.InMemory).
+		WithLogger(badgerLogger{opts.Logger}).
+		WithSyncWrites(!opts.NoSync).
+		WithMemTableSize(memtable).
+		WithValueThreshold(threshold).
+		WithBlockCacheSize(orDefault(opts.BlockCacheSize, defaultBlockCacheSize)).
+		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
+		WithValueLogFileSize(defaultVlogFileSize).
+		WithNumMemtables(2).
+		// StreamWriter builds tables of 32x this and holds about twice a
+		// table per builder in memory: 512 KB keeps a 1M-edge load lean.
+		WithBaseTableSize(512 << 10).
+		WithNumCompactors(2).
+		WithMetricsEnabled(false).
+		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data
+	if opts.InMemory {
+		bo.Dir, bo.ValueDir = "", ""
+	}
+	return bo
 }
 
 // openBadger opens the Badger database, turning a panic inside Badger's
@@ -496,9 +504,12 @@ func (s *Store) load(snapshot <-chan topoFile) error {
 	}
 	var m *mem
 	if s.dir != "" {
+		removed := false
 		if snapshot != nil {
+			f := <-snapshot
 			var err error
-			m, err = (<-snapshot).match(s.seq, gen)
+			m, err = f.match(s.seq, gen)
+			removed = f.removed
 			switch {
 			case err == nil:
 			case errors.Is(err, errStaleTopology), errors.Is(err, fs.ErrNotExist):
@@ -509,8 +520,10 @@ func (s *Store) load(snapshot <-chan topoFile) error {
 		}
 		// A snapshot serves one open: the next one after a crash, or a
 		// restore, must not find it.
-		if err := removeTopology(s.dir); err != nil {
-			return fmt.Errorf("remove the topology snapshot: %w", err)
+		if !removed {
+			if err := removeTopology(s.dir); err != nil {
+				return fmt.Errorf("remove the topology snapshot: %w", err)
+			}
 		}
 	}
 	if m == nil {

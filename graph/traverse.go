@@ -67,10 +67,10 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 			}
 			for _, u := range frontier {
 				if o.Direction&Out != 0 {
-					visit(m.out[u])
+					visit(m.out.of(u))
 				}
 				if o.Direction&In != 0 {
-					visit(m.in[u])
+					visit(m.in.of(u))
 				}
 				if sg.Truncated {
 					break
@@ -81,7 +81,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		// The edges of the followed types among the chosen nodes, each once.
 		var keys []edgeKey
 		for _, u := range order {
-			for _, a := range m.out[u] {
+			for _, a := range m.out.of(u) {
 				if seen[a.node] && follow(a) {
 					keys = append(keys, edgeKey{m.types[a.typ], m.ids[u], m.ids[a.node]})
 				}
@@ -211,7 +211,7 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 	work := func(front []uint32) int {
 		n := 0
 		for _, u := range front {
-			n += len(m.out[u]) + len(m.in[u])
+			n += len(m.out.of(u)) + len(m.in.of(u))
 		}
 		return n
 	}
@@ -247,12 +247,12 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		}
 	expand:
 		for _, u := range fronts[side] {
-			for _, x := range m.out[u] {
+			for _, x := range m.out.of(u) {
 				if follow(x) && step(u, x.node) {
 					break expand
 				}
 			}
-			for _, x := range m.in[u] {
+			for _, x := range m.in.of(u) {
 				if follow(x) && step(u, x.node) {
 					break expand
 				}
@@ -287,12 +287,12 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 // edgeBetween picks the edge joining u and w: the first allowed out-edge of
 // u to w in (type, id) order, else the first in-edge.
 func (m *mem) edgeBetween(u, w uint32, mask uint64, all bool) edgeKey {
-	for _, x := range m.out[u] {
+	for _, x := range m.out.of(u) {
 		if x.node == w && (all || mask&(1<<x.typ) != 0) {
 			return edgeKey{m.types[x.typ], m.ids[u], m.ids[w]}
 		}
 	}
-	for _, x := range m.in[u] {
+	for _, x := range m.in.of(u) {
 		if x.node == w && (all || mask&(1<<x.typ) != 0) {
 			return edgeKey{m.types[x.typ], m.ids[w], m.ids[u]}
 		}

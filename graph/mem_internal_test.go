@@ -1,0 +1,133 @@
+package graph
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestValidSlugTable(t *testing.T) {
+	for c := range 256 {
+		want := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+		if got := validSlug(string([]byte{byte(c)})); got != want {
+			t.Errorf("validSlug(%q) = %v, want %v", string(rune(c)), got, want)
+		}
+	}
+	if !validSlug("") || validSlug("ab/c") || !validSlug("a-b_c.9") {
+		t.Error("validSlug of whole slugs")
+	}
+}
+
+// TestIDIndex inserts, finds and removes ids at random against a map,
+// through growth and backward-shift deletes, with fill for the start.
+func TestIDIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var ids []string
+	for i := range 3000 {
+		ids = append(ids, fmt.Sprintf("person/p%d", i))
+	}
+	x := newIDIndex(len(ids))
+	if dup, ok := x.fill(ids); !ok {
+		t.Fatalf("fill found %q twice", dup)
+	}
+	want := map[string]uint32{}
+	for i, id := range ids {
+		want[id] = uint32(i)
+	}
+	check := func() {
+		t.Helper()
+		if x.len() != len(want) {
+			t.Fatalf("len %d, want %d", x.len(), len(want))
+		}
+		for i, id := range ids {
+			got, ok := x.find(ids, id)
+			w, wok := want[id]
+			if ok != wok || ok && (got != w || got != uint32(i)) {
+				t.Fatalf("find(%q) = %d, %v; want %d, %v", id, got, ok, w, wok)
+			}
+		}
+		if _, ok := x.find(ids, "person/none"); ok {
+			t.Fatal("found an id never added")
+		}
+	}
+	check()
+	for range 20_000 {
+		i := r.IntN(len(ids) + 50)
+		switch {
+		case i >= len(ids): // a new id
+			id := fmt.Sprintf("org/o%d", len(ids))
+			if _, added := x.insert(ids, id, uint32(len(ids))); !added {
+				t.Fatalf("insert(%q) found it", id)
+			}
+			ids = append(ids, id)
+			want[id] = uint32(len(ids) - 1)
+		case r.IntN(2) == 0:
+			x.remove(ids, ids[i])
+			delete(want, ids[i])
+		default:
+			got, added := x.insert(ids, ids[i], uint32(i))
+			_, had := want[ids[i]]
+			if added == had || got != uint32(i) {
+				t.Fatalf("insert(%q) = %d, %v with the id there: %v", ids[i], got, added, had)
+			}
+			want[ids[i]] = uint32(i)
+		}
+	}
+	check()
+	if _, ok := x.fill(append(slices.Clone(ids[:10]), ids[3])); ok {
+		t.Fatal("fill took a duplicate id")
+	}
+}
+
+// TestAdjLists sets lists at random against plain slices, through moves
+// and compaction, with windows of the arena as input.
+func TestAdjLists(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var l adjLists
+	var want [][]adj
+	for range 100 {
+		l.add()
+		want = append(want, nil)
+	}
+	for step := range 50_000 {
+		u := uint32(r.IntN(len(want)))
+		var next []adj
+		switch r.IntN(4) {
+		case 0: // grow
+			next = append(l.of(u), adj{uint32(step), uint8(step)})
+		case 1: // shrink in place
+			next = l.of(u)
+			if len(next) > 0 {
+				next = next[:len(next)-1]
+			}
+		case 2:
+			l.clear(u)
+			want[u] = nil
+			continue
+		default:
+			next = make([]adj, r.IntN(40))
+			for i := range next {
+				next[i] = adj{uint32(r.IntN(1000)), uint8(i)}
+			}
+		}
+		w := slices.Clone(next)
+		l.set(u, next)
+		want[u] = w
+		if step%1000 == 0 {
+			for v := range want {
+				if !slices.Equal(l.of(uint32(v)), want[v]) {
+					t.Fatalf("step %d: list %d = %v, want %v", step, v, l.of(uint32(v)), want[v])
+				}
+			}
+		}
+	}
+	for v := range want {
+		if !slices.Equal(l.of(uint32(v)), want[v]) {
+			t.Fatalf("list %d = %v, want %v", v, l.of(uint32(v)), want[v])
+		}
+	}
+	if l.free > len(l.arena)/2+1<<12 {
+		t.Fatalf("%d of %d arena entries abandoned", l.free, len(l.arena))
+	}
+}
