@@ -89,7 +89,8 @@ func startServerProc(t *testing.T, db string) *serverProc {
 		t.Fatal(err)
 	}
 	args, _ := json.Marshal([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--tokens-file", tokens,
-		"--log-level", "warn", "--max-body", strconv.Itoa(32 << 20), "--timeout", "60s"})
+		"--log-level", "warn", "--max-body", strconv.Itoa(32 << 20), "--timeout", "60s",
+		"--rate-limit", "0"}) // the writers are one client; rate limits are tested elsewhere
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashServerChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), crashServerEnv+"="+string(args))
 	p := &serverProc{cmd: cmd, stderr: &syncBuffer{}, read: make(chan struct{})}
