@@ -244,6 +244,9 @@ func (b *bench) httpRows(ctx context.Context, d *dataset, work string, q *queryS
 		"stancegraph GraphQL", "networkx shortest_path_length", pathQ, func() ([]time.Duration, error) { return nx.pass("path") }); err != nil {
 		return err
 	}
+	if err := b.httpFloorRow(ctx, size, srv, q, nx); err != nil {
+		return err
+	}
 	if err := srv.stop(); err != nil {
 		return err
 	}
@@ -486,4 +489,52 @@ func (b *bench) pointQuery(ctx context.Context) error {
 		Ratio: spreadOf(ratios), RatioDef: "ours / bare", Goal: "≤ 5× bare", GoalVal: 5, Reps: b.cfg.reps,
 		Notes: "schema.BenchmarkPointQuery vs BenchmarkBareHandler, -benchmem, httptest recorder"})
 	return nil
+}
+
+// httpFloorRow measures the floor under any shortest-path answer over HTTP:
+// a bare net/http handler that decodes the same request and sends back the
+// answer stancegraph gave, stored beforehand, to the same kind of client.
+// Whatever a server computes comes on top of this round trip, so where
+// networkx in-process is less than twice as slow as the floor, the goal of
+// 2× over HTTP is out of reach for any server.
+func (b *bench) httpFloorRow(ctx context.Context, size string, srv *server, q *querySet, nx *nxProc) error {
+	answers := map[string][]byte{}
+	for _, p := range q.pairs {
+		query := fmt.Sprintf(gqlPath, p[0], p[1])
+		body, _ := json.Marshal(map[string]string{"query": query})
+		resp, err := srv.client.Post(srv.url+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		answers[query] = data
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Query string }
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || answers[req.Query] == nil {
+			http.Error(w, "unknown query", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(answers[req.Query])
+	})}
+	go hs.Serve(ln)
+	defer hs.Close()
+	floor := &server{url: "http://" + ln.Addr().String(), client: &http.Client{}}
+	floorQ := func() ([]time.Duration, error) {
+		return timeEach(len(q.pairs), func(i int) error {
+			return floor.gql(ctx, fmt.Sprintf(gqlPath, q.pairs[i][0], q.pairs[i][1]), nil)
+		})
+	}
+	return b.latencyRow(row{What: "shortest path over HTTP: the floor", Size: size, Goal: "reference: what 2× over HTTP needs", GoalVal: 2,
+		Notes: "a bare net/http handler that decodes the request and sends stancegraph's answer stored beforehand; same client; any server's time is this plus its work"},
+		"bare net/http, stored answer", "networkx shortest_path_length", floorQ, func() ([]time.Duration, error) { return nx.pass("path") })
 }
