@@ -1,0 +1,82 @@
+package schema
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stancegraph/stancegraph/graph"
+	"github.com/stancegraph/stancegraph/graph/synth"
+)
+
+// BenchmarkPathQuery runs the bench harness's shortest-path query through
+// the /graphql handler on the 100k-edge synthetic graph, next to the
+// in-process ShortestPath of the same pairs, to show what GraphQL adds.
+func BenchmarkPathQuery(b *testing.B) {
+	ctx := context.Background()
+	st, err := graph.Open(b.TempDir(), graph.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	gen := synth.New(synth.Config{Edges: 100_000, Seed: 1})
+	if err := gen.Load(ctx, st, 0); err != nil {
+		b.Fatal(err)
+	}
+	a, err := New(st, Config{Tokens: []string{testToken}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pairs := gen.Pairs(256, 2)
+	bodies := make([]string, len(pairs))
+	for i, p := range pairs {
+		q, _ := json.Marshal(map[string]string{"query": fmt.Sprintf(`{ path(from: %q, to: %q, maxDepth: 8) { length nodes { id name } edges { id } } }`, p[0], p[1])})
+		bodies[i] = string(q)
+	}
+	b.Run("graphql", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			a.ServeHTTP(w, benchReq(bodies[i%len(bodies)]))
+			if w.Code != 200 {
+				b.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			i++
+		}
+	})
+	b.Run("graphql-http", func(b *testing.B) {
+		srv := httptest.NewServer(a)
+		defer srv.Close()
+		client := srv.Client()
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			resp, err := client.Post(srv.URL+"/graphql", "application/json", strings.NewReader(bodies[i%len(bodies)]))
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+			i++
+		}
+	})
+	b.Run("in-process", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			p := pairs[i%len(pairs)]
+			if _, _, err := st.ShortestPath(ctx, p[0], p[1], 8, nil); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
