@@ -353,16 +353,32 @@ func (b *bench) coresRow(ctx context.Context, d *dataset, work string) error {
 		srvs[i] = s
 	}
 	var two, one []heyResult
+	// Cores used during each run (CPU seconds per second of wall time):
+	// the server's, from /proc, and hey's, from its rusage.
+	var srvCores, heyCores [2][]float64
 	for r := range b.cfg.reps {
 		order := []int{0, 1}
 		if r%2 == 1 {
 			order = []int{1, 0}
 		}
 		for _, i := range order {
-			res, err := runHey(srvs[i].url+"/graphql", string(body), b.cfg.heySeconds)
+			pid := srvs[i].cmd.Process.Pid
+			before, err := procCPU(pid)
 			if err != nil {
 				return err
 			}
+			t0 := time.Now()
+			res, heyCPU, err := runHeyCPU(srvs[i].url+"/graphql", string(body), b.cfg.heySeconds)
+			if err != nil {
+				return err
+			}
+			wall := time.Since(t0).Seconds()
+			after, err := procCPU(pid)
+			if err != nil {
+				return err
+			}
+			srvCores[i] = append(srvCores[i], (after-before)/wall)
+			heyCores[i] = append(heyCores[i], heyCPU/wall)
 			if i == 0 {
 				two = append(two, res)
 			} else {
@@ -370,10 +386,46 @@ func (b *bench) coresRow(ctx context.Context, d *dataset, work string) error {
 			}
 		}
 	}
+	med := func(v []float64) float64 { return spreadOf(v).Median }
+	// With hey using h cores of the 2 beside the server at GOMAXPROCS=2,
+	// the server can use at most 2 − h: the most 2 cores could give over 1
+	// is that over what the GOMAXPROCS=1 server used.
+	bound := (2 - med(heyCores[0])) / med(srvCores[1])
+	// Requests per second per core the server used: equal figures mean
+	// the server turns each core it gets into the same throughput.
+	var perCore [2][]float64
+	for i, rs := range [2][]heyResult{two, one} {
+		for j, r := range rs {
+			perCore[i] = append(perCore[i], r.rps/srvCores[i][j])
+		}
+	}
 	b.add(heyRow(row{What: "2 cores vs 1 (point query, hey -c 32)", Size: d.size, Goal: "≥ 1.6× throughput", GoalVal: 1.6,
 		RatioDef: "req/s GOMAXPROCS=2 / GOMAXPROCS=1", Reps: b.cfg.reps,
-		Notes: "hey runs on the same 2 cores as the server"}, "GOMAXPROCS=2", two, "GOMAXPROCS=1", one, "rps"))
+		Notes: fmt.Sprintf("hey runs on the same 2 cores as the server; cores used, medians: server %.2f (GOMAXPROCS=2) and %.2f (GOMAXPROCS=1), hey %.2f and %.2f, so with hey beside it the server could at most scale %.2f×; req/s per server core %.0f and %.0f (%.2f×)",
+			med(srvCores[0]), med(srvCores[1]), med(heyCores[0]), med(heyCores[1]), bound,
+			med(perCore[0]), med(perCore[1]), med(perCore[0])/med(perCore[1]))}, "GOMAXPROCS=2", two, "GOMAXPROCS=1", one, "rps"))
 	return nil
+}
+
+// procCPU returns the user and system CPU seconds of process pid so far.
+func procCPU(pid int) (float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th, in clock ticks of 1/100 s.
+	rest := string(data[bytes.LastIndexByte(data, ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	s, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("malformed /proc/%d/stat", pid)
+	}
+	return (u + s) / 100, nil
 }
 
 // heyResult is one hey run: throughput and latency percentiles in ns.
@@ -410,11 +462,25 @@ var (
 )
 
 func runHey(url, body string, secs int) (heyResult, error) {
-	out, err := exec.Command("hey", "-z", strconv.Itoa(secs)+"s", "-c", "32", "-m", "POST",
-		"-T", "application/json", "-d", body, url).CombinedOutput()
+	r, _, err := runHeyCPU(url, body, secs)
+	return r, err
+}
+
+// runHeyCPU runs hey and also returns the CPU seconds hey itself used.
+func runHeyCPU(url, body string, secs int) (heyResult, float64, error) {
+	cmd := exec.Command("hey", "-z", strconv.Itoa(secs)+"s", "-c", "32", "-m", "POST",
+		"-T", "application/json", "-d", body, url)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return heyResult{}, fmt.Errorf("hey: %w: %s", err, out)
+		return heyResult{}, 0, fmt.Errorf("hey: %w: %s", err, out)
 	}
+	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	r, err := parseHey(out)
+	return r, cpu, err
+}
+
+// parseHey reads throughput and latency percentiles from hey's report.
+func parseHey(out []byte) (heyResult, error) {
 	var r heyResult
 	m := heyRPS.FindSubmatch(out)
 	if m == nil || heyOK.Find(out) == nil || len(heyAny.FindAll(out, -1)) != 1 || bytes.Contains(out, []byte("Error distribution")) {
