@@ -203,11 +203,15 @@ func (p *planner) writeTerm(term string, edits []termEdit) error {
 			if _, first, err = p.ks.parsePostings(oldKey); err != nil {
 				return fmt.Errorf("%w: %v", ErrCorrupt, err)
 			}
+			var bad error
 			if err := item.Value(func(v []byte) error {
-				stored, err = decodeBlock(v, stored)
-				return err
+				stored, bad = decodeBlock(v, stored)
+				return nil
 			}); err != nil {
-				return fmt.Errorf("%w: %v", ErrCorrupt, err)
+				return err
+			}
+			if bad != nil {
+				return fmt.Errorf("%w: %v", ErrCorrupt, bad)
 			}
 			// The block ends where the next one starts.
 			fwd.Seek(p.ks.postings(term, max(first, edits[0].id)))

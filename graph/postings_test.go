@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -353,5 +354,38 @@ func TestPostingsMigrate(t *testing.T) {
 				t.Fatalf("search after the conversion differs: %d hits, want %d", len(got), len(want))
 			}
 		})
+	}
+}
+
+// TestDamagedPostingBlock overwrites one posting block with bytes that are
+// no block: search, Verify and a change to the term each report ErrCorrupt
+// instead of wrong results or a panic.
+func TestDamagedPostingBlock(t *testing.T) {
+	ctx := context.Background()
+	s := postingStore(t)
+	b := &Batch{}
+	for i := range 300 {
+		b.PutNode(Node{ID: fmt.Sprintf("person/p%03d", i), Name: fmt.Sprintf("Gipfel %d", i)})
+	}
+	if _, err := s.Apply(ctx, b, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ks := keyspace{s.gen.id}
+	err := s.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(ks.postings("gipfel", "person/p000"), []byte{2, 0, 1, 'x'})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Search(ctx, "gipfel", SearchOptions{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("search: %v, want ErrCorrupt", err)
+	}
+	if err := s.Verify(ctx); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("verify: %v, want ErrCorrupt", err)
+	}
+	b = &Batch{}
+	b.PutNode(Node{ID: "person/p001", Name: "Gipfel Gipfel"})
+	if _, err := s.Apply(ctx, b, ApplyOptions{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("apply: %v, want ErrCorrupt", err)
 	}
 }

@@ -103,12 +103,17 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 					}
 					runTerm = term
 				}
+				var bad error
 				if err := it.Item().Value(func(b []byte) error {
-					run, err = decodeBlock(b, run)
-					return err
+					run, bad = decodeBlock(b, run)
+					return nil
 				}); err != nil {
 					it.Close()
-					return fmt.Errorf("%w: postings of %q: %v", ErrCorrupt, term, err)
+					return err
+				}
+				if bad != nil {
+					it.Close()
+					return fmt.Errorf("%w: postings of %q: %v", ErrCorrupt, term, bad)
 				}
 			}
 			flush()
