@@ -293,7 +293,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 	errs := make([]error, len(streams))
 	var wg sync.WaitGroup
 	for i, write := range streams {
-		run := func() {
+		wg.Go(func() {
 			sink := &kvSink{sw: sw, stream: uint32(i + 1), buf: z.NewBuffer(2<<20, "stancegraph.load")}
 			defer sink.buf.Release()
 			err := write(func(key, val []byte) error {
@@ -315,8 +315,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 				errs[i] = err
 				cancel()
 			}
-		}
-		wg.Go(run)
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {
