@@ -47,7 +47,8 @@
 // Traversals do not read Badger edge by edge: the whole topology (every id
 // with its kind, every edge as an 8-byte entry in both endpoints'
 // adjacency lists, sorted by type and neighbour id) is kept in memory,
-// rebuilt from the keys at Open and changed by Apply in the same critical
+// read at Open from the snapshot a clean Close leaves (snapshot.go) or
+// else rebuilt from the keys, and changed by Apply in the same critical
 // section that commits the batch. Values (names, quotes, roles) stay in
 // Badger. A 1M-edge graph needs about 16 MB of adjacency. Badger itself is
 // sized for a small server by default: 16 MB memtables (2), a 32 MB block
