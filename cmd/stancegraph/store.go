@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/rs/zerolog"
 	"github.com/stancegraph/stancegraph/graph"
@@ -46,13 +47,39 @@ func (d *dbFlags) register(fs *flag.FlagSet, withMemory bool) {
 // again.
 func (d *dbFlags) open(log zerolog.Logger) (*graph.Store, error) {
 	if debug.SetMemoryLimit(-1) < math.MaxInt64 {
-		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+		defer pauseGC()()
 	}
 	st, err := graph.Open(d.dir, graph.Options{InMemory: d.inMemory, Logger: log, AcceptLoss: d.acceptLoss, MinFreeBytes: d.minFree, CheckTables: d.checkTables})
 	if errors.Is(err, graph.ErrLocked) {
 		return nil, fmt.Errorf("%w\nstop that process (a running server?), or send seeds to it with --server URL and a token", err)
 	}
 	return st, err
+}
+
+// gcPause is the collector's state while stores open. GOGC is one setting
+// for the whole process, so opens that overlap (tests run several commands
+// in one process) share one pause, and the last to finish restores it.
+var gcPause struct {
+	sync.Mutex
+	n    int
+	prev int
+}
+
+// pauseGC turns the collector off until the returned function is called.
+func pauseGC() (resume func()) {
+	gcPause.Lock()
+	defer gcPause.Unlock()
+	if gcPause.n == 0 {
+		gcPause.prev = debug.SetGCPercent(-1)
+	}
+	gcPause.n++
+	return func() {
+		gcPause.Lock()
+		defer gcPause.Unlock()
+		if gcPause.n--; gcPause.n == 0 {
+			debug.SetGCPercent(gcPause.prev)
+		}
+	}
 }
 
 // seedOnStart applies the given seed paths, or the embedded dataset when
