@@ -19,6 +19,7 @@ import (
 	"github.com/stancegraph/stancegraph/cmd/stancegraph/explorer"
 	"github.com/stancegraph/stancegraph/graph"
 	"github.com/stancegraph/stancegraph/schema"
+	"github.com/stancegraph/stancegraph/seed"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -74,7 +75,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Error().Err(err).Msg("close database")
 		}
 	}()
-	if err := seedOnStart(ctx, st, seeds, log); err != nil {
+	// Seed files are parsed and loaded with the seed command's heap budget:
+	// under the server's own limit a big first seed would spend most of
+	// its time collecting.
+	restoreLimit := raiseMemoryLimit(seed.MemoryLimit)
+	err = seedOnStart(ctx, st, seeds, log)
+	restoreLimit()
+	if err != nil {
 		return err
 	}
 	stopBackups, err := startBackups(ctx, st, *backups, log.With().Str("component", "backup").Logger())
@@ -211,6 +218,18 @@ func routes(api *schema.API, st *graph.Store, ready *atomic.Bool, log zerolog.Lo
 // memoryLimitFlag registers --memory-limit with a default in MiB.
 func memoryLimitFlag(fs *flag.FlagSet, mib int64) *int64 {
 	return fs.Int64("memory-limit", mib, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0 = none; GOMEMLIMIT overrides)")
+}
+
+// raiseMemoryLimit raises a soft heap limit set by --memory-limit to at
+// least bytes until the returned function is called. No limit, or one from
+// GOMEMLIMIT, is left as it is.
+func raiseMemoryLimit(bytes int64) (restore func()) {
+	cur := debug.SetMemoryLimit(-1)
+	if cur == math.MaxInt64 || cur >= bytes || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	debug.SetMemoryLimit(bytes)
+	return func() { debug.SetMemoryLimit(cur) }
 }
 
 // setMemoryLimit sets the soft heap limit in MiB, unless it is 0 or
