@@ -185,16 +185,7 @@ func (p *planner) op(b *Batch, o op) error {
 		}
 		p.nodes[id] = nil
 	case opPutEdge:
-		e := b.edge(o)
-		if err := e.Validate(); err != nil {
-			return err
-		}
-		k := edgeKey{e.Type, e.From, e.To}
-		p.edges[k] = e
-		if p.trackTouching {
-			p.touching[e.From] = append(p.touching[e.From], k)
-			p.touching[e.To] = append(p.touching[e.To], k)
-		}
+		return p.putEdge(b.edge(o))
 	case opDeleteEdge:
 		e := b.edge(o)
 		k := edgeKey{e.Type, e.From, e.To}
@@ -247,15 +238,23 @@ func (p *planner) replace(r *replaceEdges) error {
 		if r.dir == In {
 			e.From, e.To = o, r.id
 		}
-		if err := e.Validate(); err != nil {
+		if err := p.putEdge(e); err != nil {
 			return err
 		}
-		k := edgeKey{e.Type, e.From, e.To}
-		p.edges[k] = e
-		if p.trackTouching {
-			p.touching[e.From] = append(p.touching[e.From], k)
-			p.touching[e.To] = append(p.touching[e.To], k)
-		}
+	}
+	return nil
+}
+
+// putEdge folds a valid edge into the final state.
+func (p *planner) putEdge(e *Edge) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	k := edgeKey{e.Type, e.From, e.To}
+	p.edges[k] = e
+	if p.trackTouching {
+		p.touching[e.From] = append(p.touching[e.From], k)
+		p.touching[e.To] = append(p.touching[e.To], k)
 	}
 	return nil
 }

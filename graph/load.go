@@ -269,23 +269,19 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 			}
 			// w: the postings of each term, in node order, in blocks of
 			// postingBlockTarget.
-			var block []posting
+			cut := blockCutter{emit: func(term string, block []posting) error {
+				val = appendBlock(val[:0], block)
+				key = ks.appendPostings(key[:0], term, block[0].id)
+				return add(key, val)
+			}}
 			for i, t := range tp.order {
-				for j := tp.start[i]; j < tp.start[i+1]; j++ {
-					x := tp.postings[j]
-					block = append(block, posting{ids[x.node], x.tf, lengths[x.node]})
-					if len(block) < postingBlockTarget && j+1 < tp.start[i+1] {
-						continue
-					}
-					val = appendBlock(val[:0], block)
-					key = ks.appendPostings(key[:0], t, block[0].id)
-					if err := add(key, val); err != nil {
+				for _, x := range tp.postings[tp.start[i]:tp.start[i+1]] {
+					if err := cut.add(t, posting{ids[x.node], x.tf, lengths[x.node]}); err != nil {
 						return err
 					}
-					block = block[:0]
 				}
 			}
-			return nil
+			return cut.flush()
 		},
 	}
 	sctx, cancel := context.WithCancel(ctx)

@@ -122,6 +122,37 @@ func splitBlocks(ps []posting) [][]posting {
 	return out
 }
 
+// blockCutter groups postings that arrive in (term, id) order into the
+// blocks of a fresh index: a block ends at a new term or at
+// postingBlockTarget postings. A load and the conversion of old stores
+// use it.
+type blockCutter struct {
+	term string
+	run  []posting
+	emit func(term string, block []posting) error // the block is reused after
+}
+
+func (c *blockCutter) add(term string, p posting) error {
+	if term != c.term || len(c.run) == postingBlockTarget {
+		if err := c.flush(); err != nil {
+			return err
+		}
+		c.term = term
+	}
+	c.run = append(c.run, p)
+	return nil
+}
+
+// flush emits the block being filled, if any.
+func (c *blockCutter) flush() error {
+	if len(c.run) == 0 {
+		return nil
+	}
+	err := c.emit(c.term, c.run)
+	c.run = c.run[:0]
+	return err
+}
+
 // termEdit is one planned change to a term's posting list: node id gains
 // or updates its posting, or loses it (del).
 type termEdit struct {
@@ -296,14 +327,10 @@ func (s *Store) migratePostings(ctx context.Context, ks keyspace) error {
 // it read.
 func (s *Store) postingsToBlocks(ks keyspace, limit int) ([]write, int, error) {
 	var blocks, dels []write
-	var run []posting
-	runTerm := ""
-	cut := func() {
-		if len(run) > 0 {
-			blocks = append(blocks, write{key: ks.postings(runTerm, run[0].id), val: appendBlock(nil, run)})
-			run = run[:0]
-		}
-	}
+	cut := blockCutter{emit: func(term string, block []posting) error {
+		blocks = append(blocks, write{key: ks.postings(term, block[0].id), val: appendBlock(nil, block)})
+		return nil
+	}}
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: ks.prefix(famTerm), PrefetchValues: true})
 		defer it.Close()
@@ -322,15 +349,10 @@ func (s *Store) postingsToBlocks(ks keyspace, limit int) ([]write, int, error) {
 			}); err != nil {
 				return err
 			}
-			if term != runTerm || len(run) == postingBlockTarget {
-				cut()
-				runTerm = term
-			}
-			run = append(run, posting{id, tf, length})
+			cut.add(term, posting{id, tf, length}) // emit never fails here
 			dels = append(dels, write{key: it.Item().KeyCopy(nil), del: true})
 		}
-		cut()
-		return nil
+		return cut.flush()
 	})
 	return append(blocks, dels...), len(dels), err
 }

@@ -45,15 +45,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	written := false
 	send := func(status int, body []byte) {
 		written = true
-		h := w.Header()
-		h.Set("Content-Type", media+"; charset=utf-8")
-		h.Set("Content-Length", strconv.Itoa(len(body)))
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Content-Type-Options", "nosniff")
-		w.WriteHeader(status)
-		if r.Method != http.MethodHead {
-			_, _ = w.Write(body)
-		}
+		writeBody(w, r, status, media, body)
 	}
 	defer func() {
 		if rec := recover(); rec != nil {
@@ -482,3 +474,17 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// writeBody sends a complete GraphQL response body of the given media
+// type, uncached; HEAD gets the headers only.
+func writeBody(w http.ResponseWriter, r *http.Request, status int, media string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", media+"; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}

@@ -137,17 +137,8 @@ func refuse(w http.ResponseWriter, r *http.Request, status int, wait time.Durati
 	if !ok {
 		media = mediaJSON
 	}
-	body := oneError(status, status, e).body
-	h := w.Header()
-	h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-	h.Set("Content-Type", media+"; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+	writeBody(w, r, status, media, oneError(status, status, e).body)
 }
 
 // clientKey names the client of r for the rate limit: its IP address, or

@@ -165,11 +165,7 @@ func LoadFS(fsys fs.FS, root string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := load(srcs)
-	if s != nil {
-		s.stamped = true
-	}
-	return s, err
+	return loadFiles(srcs)
 }
 
 // LoadPaths loads directories (recursively, as LoadFS) and single files as
@@ -180,11 +176,7 @@ func LoadPaths(paths ...string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := load(srcs)
-	if s != nil {
-		s.stamped = true
-	}
-	return s, err
+	return loadFiles(srcs)
 }
 
 // fsSources lists the seed files under root in fsys (or only the file
@@ -269,6 +261,15 @@ func readLimited(fsys fs.FS, name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: larger than %d bytes", errTooBig, max)
 	}
 	return data, nil
+}
+
+// loadFiles loads a set read from files, whose origins Apply stamps.
+func loadFiles(srcs []source) (*Set, error) {
+	s, err := load(srcs)
+	if s != nil {
+		s.stamped = true
+	}
+	return s, err
 }
 
 // load parses the files in parallel and checks the set as a whole.
