@@ -309,7 +309,7 @@ func BenchmarkShortestPath(b *testing.B) {
 			ctx := context.Background()
 			found := 0
 			measure(b, len(pairs), func(i int) error {
-				_, ok, err := g.store.ShortestPath(ctx, pairs[i][0], pairs[i][1], maxPathDepth, nil)
+				_, ok, err := g.store.ShortestPath(ctx, pairs[i][0], pairs[i][1], graph.PathOptions{MaxDepth: maxPathDepth})
 				if ok {
 					found++
 				}
@@ -433,7 +433,7 @@ func comparePaths(tb testing.TB, s *graph.Store, pairs [][2]string, want []int) 
 	ctx := context.Background()
 	connected, bad := 0, 0
 	for i, p := range pairs {
-		path, ok, err := s.ShortestPath(ctx, p[0], p[1], maxPathDepth, nil)
+		path, ok, err := s.ShortestPath(ctx, p[0], p[1], graph.PathOptions{MaxDepth: maxPathDepth})
 		if err != nil {
 			tb.Fatalf("ShortestPath(%s, %s): %v", p[0], p[1], err)
 		}
@@ -528,7 +528,7 @@ func BenchmarkVsNetworkx(b *testing.B) {
 		for i := range b.N {
 			p := pairs[i%len(pairs)]
 			t0 := time.Now()
-			if _, _, err := g.store.ShortestPath(ctx, p[0], p[1], maxPathDepth, nil); err != nil {
+			if _, _, err := g.store.ShortestPath(ctx, p[0], p[1], graph.PathOptions{MaxDepth: maxPathDepth}); err != nil {
 				b.Fatal(err)
 			}
 			lat = append(lat, time.Since(t0))

@@ -31,7 +31,7 @@ func ExampleStore_ShortestPath() {
 	}
 	fmt.Println(r.NodesCreated, "nodes and", r.EdgesCreated, "edges created")
 
-	p, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 6, nil)
+	p, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 6})
 	if err != nil || !ok {
 		panic(err)
 	}

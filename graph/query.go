@@ -48,8 +48,22 @@ type NeighborhoodOptions struct {
 	Direction Direction  // Out, In or Both (the zero value means Both)
 	Types     []EdgeType // follow only these types; empty follows all
 	Limit     int        // at most this many nodes (0 means DefaultNeighborhoodLimit)
+	// NodeKeysOnly leaves the nodes' values unread: they carry ID and Kind
+	// only, from the in-memory topology, which is all a caller that shows
+	// the walk's shape needs.
+	NodeKeysOnly bool
 	// EdgeKeysOnly leaves the edges' values unread: they carry Type, From
 	// and To only, which is all a caller that shows the edges' ids needs.
+	EdgeKeysOnly bool
+}
+
+// PathOptions bounds a shortest-path search.
+type PathOptions struct {
+	MaxDepth int        // at most this many edges, 1..MaxPathDepth (0 means DefaultPathDepth)
+	Types    []EdgeType // follow only these types, in either direction; empty follows all
+	// NodeKeysOnly and EdgeKeysOnly leave the values unread, as in
+	// NeighborhoodOptions: a path then costs no read of the store.
+	NodeKeysOnly bool
 	EdgeKeysOnly bool
 }
 

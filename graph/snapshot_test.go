@@ -41,7 +41,7 @@ func TestTopologySnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 6, nil)
+	path, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 6})
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
@@ -73,7 +73,7 @@ func TestTopologySnapshot(t *testing.T) {
 	if got.Nodes != want.Nodes || got.Edges != want.Edges {
 		t.Fatalf("counts from the snapshot %+v, want %+v", got, want)
 	}
-	again, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 6, nil)
+	again, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 6})
 	if err != nil || !ok || len(again.Edges) != len(path.Edges) {
 		t.Fatalf("path from the snapshot: %v %v %v, want %d edges", again, ok, err, len(path.Edges))
 	}

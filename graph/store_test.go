@@ -343,7 +343,7 @@ func TestShortestPathSummit(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
 	mustApply(t, s, fixture())
-	p, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 6, nil)
+	p, ok, err := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 6})
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
@@ -352,25 +352,25 @@ func TestShortestPathSummit(t *testing.T) {
 	if len(p.Edges) != 4 || len(p.Nodes) != 5 {
 		t.Fatalf("path %v", nodeIDs(p.Nodes))
 	}
-	again, _, _ := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 6, nil)
+	again, _, _ := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 6})
 	if !slices.Equal(nodeIDs(again.Nodes), nodeIDs(p.Nodes)) {
 		t.Fatalf("not deterministic: %v then %v", nodeIDs(p.Nodes), nodeIDs(again.Nodes))
 	}
 	// Vance → his stance → topic ← Scholz's stance ← Scholz.
-	p, _, _ = s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 6, []graph.EdgeType{graph.HeldBy, graph.OnTopic})
+	p, _, _ = s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 6, Types: []graph.EdgeType{graph.HeldBy, graph.OnTopic}})
 	if got := nodeIDs(p.Nodes); !slices.Equal(got, []string{"person/jd-vance", "stance/vance", "topic/ai-regulation", "stance/scholz", "person/olaf-scholz"}) {
 		t.Fatalf("path through stances %v", got)
 	}
 	if p.Edges[0].Type != graph.HeldBy || p.Edges[0].From != "stance/vance" {
 		t.Fatalf("first edge %+v", p.Edges[0])
 	}
-	if _, ok, _ := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 3, nil); ok {
+	if _, ok, _ := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 3}); ok {
 		t.Fatal("found a 4-edge path within 3")
 	}
-	if _, ok, _ := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", 8, []graph.EdgeType{graph.HoldsOffice}); ok {
+	if _, ok, _ := s.ShortestPath(ctx, "person/jd-vance", "person/olaf-scholz", graph.PathOptions{MaxDepth: 8, Types: []graph.EdgeType{graph.HoldsOffice}}); ok {
 		t.Fatal("found a path over HOLDS_OFFICE only")
 	}
-	p, ok, _ = s.ShortestPath(ctx, "person/jd-vance", "person/jd-vance", 1, nil)
+	p, ok, _ = s.ShortestPath(ctx, "person/jd-vance", "person/jd-vance", graph.PathOptions{MaxDepth: 1})
 	if !ok || len(p.Nodes) != 1 {
 		t.Fatal("path to itself")
 	}
@@ -414,7 +414,7 @@ func TestShortestPathMatchesBFS(t *testing.T) {
 		for range 40 {
 			a, c := rng.IntN(n), rng.IntN(n)
 			want := bfsLen(adj, a, c)
-			p, ok, err := s.ShortestPath(ctx, fmt.Sprintf("org/o%d", a), fmt.Sprintf("org/o%d", c), 8, nil)
+			p, ok, err := s.ShortestPath(ctx, fmt.Sprintf("org/o%d", a), fmt.Sprintf("org/o%d", c), graph.PathOptions{MaxDepth: 8})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -435,7 +435,7 @@ func TestShortestPathMatchesBFS(t *testing.T) {
 						t.Fatalf("edge %s does not join %s and %s", e.ID(), x, y)
 					}
 				}
-				again, _, _ := s.ShortestPath(ctx, fmt.Sprintf("org/o%d", a), fmt.Sprintf("org/o%d", c), 8, nil)
+				again, _, _ := s.ShortestPath(ctx, fmt.Sprintf("org/o%d", a), fmt.Sprintf("org/o%d", c), graph.PathOptions{MaxDepth: 8})
 				if !slices.Equal(nodeIDs(again.Nodes), nodeIDs(p.Nodes)) {
 					t.Fatal("same query, different path")
 				}

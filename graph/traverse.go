@@ -89,15 +89,22 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		}
 		// Nodes and edges load side by side: they are separate key
 		// families, read through separate iterators of one snapshot.
+		switch {
+		case o.NodeKeysOnly && o.EdgeKeysOnly:
+			sg.Nodes, sg.Edges = m.nodeKeys(order), edgeKeys(keys)
+			return nil
+		case o.NodeKeysOnly:
+			sg.Nodes = m.nodeKeys(order)
+			var err error
+			sg.Edges, err = v.edgesByKey(keys)
+			return err
+		}
 		var nodeErr error
 		var wg sync.WaitGroup
 		wg.Go(func() { sg.Nodes, nodeErr = v.nodesByIndex(order) })
 		var err error
 		if o.EdgeKeysOnly {
-			sg.Edges = make([]Edge, len(keys))
-			for i, k := range keys {
-				sg.Edges[i] = Edge{Type: k.t, From: k.from, To: k.to}
-			}
+			sg.Edges = edgeKeys(keys)
 		} else {
 			sg.Edges, err = v.edgesByKey(keys)
 		}
@@ -137,14 +144,33 @@ func (b *bfsScratch) reset(n int) {
 	}
 }
 
-// ShortestPath finds a shortest path of at most maxDepth edges (0 means
-// DefaultPathDepth), following edges of the given types (all when empty)
-// in either direction; ok is false when there is none. It runs a
-// bidirectional breadth-first search on the in-memory topology, expanding
-// the cheaper frontier a level at a time and stopping at the first meeting.
-// Neighbours are visited in (type, id) order, so among several shortest
-// paths it returns the same one every time for the same graph.
-func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int, types []EdgeType) (p Path, ok bool, err error) {
+// nodeKeys returns the nodes at dense indexes us with their ID and Kind.
+func (m *mem) nodeKeys(us []uint32) []Node {
+	out := make([]Node, len(us))
+	for i, u := range us {
+		out[i] = Node{ID: m.ids[u], Kind: m.kinds[u]}
+	}
+	return out
+}
+
+// edgeKeys returns edges carrying only their keys.
+func edgeKeys(keys []edgeKey) []Edge {
+	out := make([]Edge, len(keys))
+	for i, k := range keys {
+		out[i] = Edge{Type: k.t, From: k.from, To: k.to}
+	}
+	return out
+}
+
+// ShortestPath finds a shortest path from one node to another of at most
+// o.MaxDepth edges, following edges of o.Types in either direction; ok is
+// false when there is none. It runs a bidirectional breadth-first search
+// on the in-memory topology, expanding the cheaper frontier a level at a
+// time and stopping at the first meeting. Neighbours are visited in (type,
+// id) order, so among several shortest paths it returns the same one
+// every time for the same graph.
+func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions) (p Path, ok bool, err error) {
+	maxDepth, types := o.MaxDepth, o.Types
 	if maxDepth == 0 {
 		maxDepth = DefaultPathDepth
 	}
@@ -175,21 +201,31 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int,
 		}
 		ok = true
 		mask, all := m.typeMask(types)
+		p.Nodes = make([]Node, len(walk))
+		p.Edges = make([]Edge, len(walk)-1)
 		for i, u := range walk {
-			n, err := v.node(m.ids[u])
-			if err != nil {
-				return err
+			if o.NodeKeysOnly {
+				p.Nodes[i] = Node{ID: m.ids[u], Kind: m.kinds[u]}
+			} else {
+				n, err := v.node(m.ids[u])
+				if err != nil {
+					return err
+				}
+				p.Nodes[i] = *n
 			}
-			p.Nodes = append(p.Nodes, *n)
 			if i == 0 {
 				continue
 			}
 			k := m.edgeBetween(walk[i-1], u, mask, all)
+			if o.EdgeKeysOnly {
+				p.Edges[i-1] = Edge{Type: k.t, From: k.from, To: k.to}
+				continue
+			}
 			e, err := v.edge(k.t, k.from, k.to)
 			if err != nil {
 				return err
 			}
-			p.Edges = append(p.Edges, *e)
+			p.Edges[i-1] = *e
 		}
 		return nil
 	})

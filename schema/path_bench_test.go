@@ -73,7 +73,7 @@ func BenchmarkPathQuery(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			p := pairs[i%len(pairs)]
-			if _, _, err := st.ShortestPath(ctx, p[0], p[1], 8, nil); err != nil {
+			if _, _, err := st.ShortestPath(ctx, p[0], p[1], graph.PathOptions{MaxDepth: 8}); err != nil {
 				b.Fatal(err)
 			}
 			i++

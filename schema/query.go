@@ -244,15 +244,13 @@ func (ts *types) queryType() *graphql.Object {
 				case "IN":
 					dir = graph.In
 				}
-				if n, err := a.getNode(ctx, id); err != nil || n == nil {
-					if err == nil {
-						err = errorf(CodeNotFound, "node %s not found", id)
-					}
-					return nil, err
+				if !a.store.Has(ctx, id) {
+					return nil, errorf(CodeNotFound, "node %s not found", id)
 				}
 				g, err := a.store.Neighborhood(ctx, id, graph.NeighborhoodOptions{
 					Depth: depth, Direction: dir, Types: argEdgeTypes(p.Args["edgeTypes"]), Limit: min(limit, MaxPage),
-					EdgeKeysOnly: edgeKeysSuffice(p),
+					NodeKeysOnly: keysSuffice(p, "nodes"),
+					EdgeKeysOnly: keysSuffice(p, "edges"),
 				})
 				if err != nil {
 					return nil, err
@@ -283,15 +281,15 @@ func (ts *types) queryType() *graphql.Object {
 					return nil, badInput("maxDepth must be within 1..8")
 				}
 				for _, id := range []string{from, to} {
-					n, err := a.getNode(ctx, id)
-					if err != nil {
-						return nil, err
-					}
-					if n == nil {
+					if !a.store.Has(ctx, id) {
 						return nil, errorf(CodeNotFound, "node %s not found", id)
 					}
 				}
-				path, ok, err := a.store.ShortestPath(ctx, from, to, maxDepth, argEdgeTypes(p.Args["edgeTypes"]))
+				path, ok, err := a.store.ShortestPath(ctx, from, to, graph.PathOptions{
+					MaxDepth: maxDepth, Types: argEdgeTypes(p.Args["edgeTypes"]),
+					NodeKeysOnly: keysSuffice(p, "nodes"),
+					EdgeKeysOnly: keysSuffice(p, "edges"),
+				})
 				if err != nil || !ok {
 					return nil, err
 				}
@@ -405,10 +403,28 @@ func stanceQuery(v any) (graph.StanceQuery, error) {
 	return q, nil
 }
 
-// edgeKeysSuffice reports whether a neighborhood field asks of its edges
-// only what their keys give (id, type, the end nodes), so that their values
-// need not be read. Fragments or anything else answer false.
-func edgeKeysSuffice(p graphql.ResolveParams) bool {
+// keyField reports whether the keys of a list's items (the nodes or the
+// edges of a walk) carry the field, so that the store answers it from its
+// in-memory topology. An edge's from and to read the node by id, not the
+// edge's value.
+func keyField(list, field string) bool {
+	switch field {
+	case "id", "__typename":
+		return true
+	case "kind":
+		return list == "nodes"
+	case "type", "from", "to":
+		return list == "edges"
+	}
+	return false
+}
+
+// keysSuffice reports whether the selection of a Subgraph or Path asks its
+// list field (nodes or edges) only for key fields, so that the store can
+// leave those values unread. A fragment under the list may ask for
+// anything, and a field of the parent beyond the plain ones (explanation
+// reads names and roles) needs the values, so both answer no.
+func keysSuffice(p graphql.ResolveParams, list string) bool {
 	found := false
 	for _, f := range p.Info.FieldASTs {
 		if f.SelectionSet == nil {
@@ -417,25 +433,23 @@ func edgeKeysSuffice(p graphql.ResolveParams) bool {
 		for _, sel := range f.SelectionSet.Selections {
 			field, ok := sel.(*ast.Field)
 			if !ok {
-				return false // a fragment may ask for anything
-			}
-			if field.Name.Value != "edges" {
-				continue
-			}
-			found = true
-			if field.SelectionSet == nil {
 				return false
 			}
-			for _, es := range field.SelectionSet.Selections {
-				ef, ok := es.(*ast.Field)
-				if !ok || len(ef.Directives) > 0 {
+			switch field.Name.Value {
+			case list:
+				if field.SelectionSet == nil {
 					return false
 				}
-				switch ef.Name.Value {
-				case "id", "type", "from", "to", "__typename": // from and to read the node by id
-				default:
-					return false
+				for _, s := range field.SelectionSet.Selections {
+					sub, ok := s.(*ast.Field)
+					if !ok || !keyField(list, sub.Name.Value) {
+						return false
+					}
 				}
+				found = true
+			case "nodes", "edges", "length", "truncated", "__typename":
+			default:
+				return false
 			}
 		}
 	}
