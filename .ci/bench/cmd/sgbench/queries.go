@@ -87,6 +87,14 @@ func buildQueries(ctx context.Context, d *dataset, st *graph.Store) (*querySet, 
 			continue
 		}
 		r := root{id, digestOf(nodeIDs(sg.Nodes))}
+		// The keys-only walk timed against networkx must give the same answer.
+		keys, err := st.Neighborhood(ctx, id, graph.NeighborhoodOptions{Depth: 2, Limit: egoMaxNodes, NodeKeysOnly: true, EdgeKeysOnly: true})
+		if err != nil {
+			return nil, fmt.Errorf("neighborhood of %s, keys only: %w", id, err)
+		}
+		if digestOf(nodeIDs(keys.Nodes)) != r.dg || len(keys.Edges) != len(sg.Edges) {
+			return nil, fmt.Errorf("neighborhood of %s: keys only gives other nodes or edges than with values", id)
+		}
 		if r.dg.N <= egoAPILimit {
 			small = append(small, r)
 		} else {
@@ -107,13 +115,20 @@ func buildQueries(ctx context.Context, d *dataset, st *graph.Store) (*querySet, 
 
 	q.pairs = d.gen.Pairs(pathPairs, seedPairs)
 	for _, p := range q.pairs {
-		path, ok, err := st.ShortestPath(ctx, p[0], p[1], graph.MaxPathDepth, nil)
+		path, ok, err := st.ShortestPath(ctx, p[0], p[1], graph.PathOptions{MaxDepth: graph.MaxPathDepth})
 		if err != nil {
 			return nil, fmt.Errorf("shortest path %s – %s: %w", p[0], p[1], err)
 		}
 		n := -1
 		if ok {
 			n = len(path.Edges)
+		}
+		keys, ok2, err := st.ShortestPath(ctx, p[0], p[1], graph.PathOptions{MaxDepth: graph.MaxPathDepth, NodeKeysOnly: true, EdgeKeysOnly: true})
+		if err != nil {
+			return nil, fmt.Errorf("shortest path %s – %s, keys only: %w", p[0], p[1], err)
+		}
+		if ok2 != ok || len(keys.Edges) != len(path.Edges) {
+			return nil, fmt.Errorf("shortest path %s – %s: keys only gives another length than with values", p[0], p[1])
 		}
 		q.pathWant = append(q.pathWant, n)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -68,6 +69,10 @@ type row struct {
 	Reps     int     `json:"reps"`
 	Notes    string  `json:"notes,omitempty"`
 }
+
+// reference reports whether the row is there to explain another (a
+// floor, a variant) and has no goal of its own.
+func (r *row) reference() bool { return strings.HasPrefix(r.Goal, "reference") }
 
 func (r *row) judge() {
 	if r.HigherOK {
