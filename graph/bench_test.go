@@ -300,23 +300,31 @@ func BenchmarkNeighborhood2HopAll(b *testing.B) {
 }
 
 // BenchmarkShortestPath measures shortest paths of at most maxPathDepth
-// edges between mostly connected pairs, and reports the share found.
+// edges between mostly connected pairs, with the path's values read from
+// the store and with keys only, and reports the share found.
 func BenchmarkShortestPath(b *testing.B) {
 	for _, size := range benchSizes[1:] {
-		b.Run(size.name, func(b *testing.B) {
-			g := loadedGraph(b, size.edges)
-			pairs := g.gen.Pairs(1_000, 4)
-			ctx := context.Background()
-			found := 0
-			measure(b, len(pairs), func(i int) error {
-				_, ok, err := g.store.ShortestPath(ctx, pairs[i][0], pairs[i][1], graph.PathOptions{MaxDepth: maxPathDepth})
-				if ok {
-					found++
-				}
-				return err
+		for _, keys := range []bool{false, true} {
+			name := size.name + "/values"
+			if keys {
+				name = size.name + "/keys"
+			}
+			b.Run(name, func(b *testing.B) {
+				g := loadedGraph(b, size.edges)
+				pairs := g.gen.Pairs(1_000, 4)
+				ctx := context.Background()
+				o := graph.PathOptions{MaxDepth: maxPathDepth, NodeKeysOnly: keys, EdgeKeysOnly: keys}
+				found := 0
+				measure(b, len(pairs), func(i int) error {
+					_, ok, err := g.store.ShortestPath(ctx, pairs[i][0], pairs[i][1], o)
+					if ok {
+						found++
+					}
+					return err
+				})
+				b.ReportMetric(float64(found)/float64(b.N), "found/op")
 			})
-			b.ReportMetric(float64(found)/float64(b.N), "found/op")
-		})
+		}
 	}
 }
 

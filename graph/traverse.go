@@ -121,6 +121,9 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 type bfsScratch struct {
 	epoch uint32
 	nodes []bfsNode
+	// fronts holds each side's frontier and spare the next one's room.
+	fronts [3][]uint32
+	spare  []uint32
 }
 
 type bfsNode struct {
@@ -241,7 +244,10 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 	nodes := sc.nodes
 	nodes[a] = bfsNode{mark: ep, parent: a, side: 1}
 	nodes[b] = bfsNode{mark: ep, parent: b, side: 2}
-	fronts := [3][]uint32{nil, {a}, {b}}
+	// The frontiers live in the scratch's buffers, so that a search
+	// allocates only its answer once the scratch has grown.
+	fronts := &sc.fronts
+	fronts[1], fronts[2] = append(fronts[1][:0], a), append(fronts[2][:0], b)
 	var depth [3]int
 	follow := func(x adj) bool { return all || x.typ < 64 && mask&(1<<x.typ) != 0 }
 	work := func(front []uint32) int {
@@ -251,17 +257,20 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		}
 		return n
 	}
+	// cost is the number of entries a side's frontier would follow; it is
+	// counted once per frontier, since the side not expanded keeps its own.
+	cost := [3]int{0, work(fronts[1]), work(fronts[2])}
 	for depth[1]+depth[2] < maxDepth && len(fronts[1]) > 0 && len(fronts[2]) > 0 {
 		if ctx.Err() != nil {
 			return nil
 		}
 		side := uint8(1)
-		if work(fronts[2]) < work(fronts[1]) {
+		if cost[2] < cost[1] {
 			side = 2
 		}
 		depth[side]++
 		d := uint8(depth[side])
-		var next []uint32
+		next := sc.spare[:0]
 		// The first meeting in visiting order: u on this side, w on the
 		// other. Every meeting found while expanding one level makes a walk
 		// of the same length (a node the other side reached earlier would
@@ -315,7 +324,8 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 			}
 			return walk
 		}
-		fronts[side] = next
+		sc.spare, fronts[side] = fronts[side], next
+		cost[side] = work(next)
 	}
 	return nil
 }
