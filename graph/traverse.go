@@ -250,24 +250,36 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 	fronts[1], fronts[2] = append(fronts[1][:0], a), append(fronts[2][:0], b)
 	var depth [3]int
 	follow := func(x adj) bool { return all || x.typ < 64 && mask&(1<<x.typ) != 0 }
-	work := func(front []uint32) int {
-		n := 0
-		for _, u := range front {
-			n += len(m.out.of(u)) + len(m.in.of(u))
+	// cost[s] counts the entries that the first counted[s] nodes of side
+	// s's frontier would follow. Counting touches every frontier node's
+	// lists, so it goes only as far as the choice needs: the side to
+	// expand is the one whose whole count is no more than the other's
+	// count so far, side 1 on a tie, which is the choice exact counts of
+	// both would make.
+	var cost, counted [3]int
+	choose := func() uint8 {
+		for {
+			s := uint8(1)
+			if cost[2] < cost[1] {
+				s = 2
+			}
+			front := fronts[s]
+			if counted[s] == len(front) {
+				return s
+			}
+			o := 3 - s
+			for counted[s] < len(front) && cost[s] <= cost[o] {
+				u := front[counted[s]]
+				cost[s] += len(m.out.of(u)) + len(m.in.of(u))
+				counted[s]++
+			}
 		}
-		return n
 	}
-	// cost is the number of entries a side's frontier would follow; it is
-	// counted once per frontier, since the side not expanded keeps its own.
-	cost := [3]int{0, work(fronts[1]), work(fronts[2])}
 	for depth[1]+depth[2] < maxDepth && len(fronts[1]) > 0 && len(fronts[2]) > 0 {
 		if ctx.Err() != nil {
 			return nil
 		}
-		side := uint8(1)
-		if cost[2] < cost[1] {
-			side = 2
-		}
+		side := choose()
 		depth[side]++
 		d := uint8(depth[side])
 		next := sc.spare[:0]
@@ -325,7 +337,7 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 			return walk
 		}
 		sc.spare, fronts[side] = fronts[side], next
-		cost[side] = work(next)
+		cost[side], counted[side] = 0, 0
 	}
 	return nil
 }
