@@ -511,42 +511,52 @@ func TestShortestPathMatchesNetworkx(t *testing.T) {
 // networkx's shortest_path_length on the same pairs, after checking that
 // both agree on every length. ratio is our median over networkx's.
 func BenchmarkVsNetworkx(b *testing.B) {
-	b.Run("1M", func(b *testing.B) {
-		g := loadedGraph(b, 1_000_000)
-		py := networkxPython(b)
-		pairs := g.gen.Pairs(200, 7)
-		g.nxOnce.Do(func() {
-			dir, err := os.MkdirTemp("", "stancegraph-nx-")
-			if err != nil {
-				g.nxErr = err
-				return
-			}
-			defer os.RemoveAll(dir)
-			g.nx, g.nxErr = runNetworkx(py, dir, g.gen, pairs)
-			if g.nxErr == nil {
-				comparePaths(b, g.store, pairs, g.nx.Lengths)
-			}
-		})
-		if g.nxErr != nil {
-			b.Fatal(g.nxErr)
+	for _, keys := range []bool{false, true} {
+		name := "1M/values"
+		if keys {
+			name = "1M/keys"
 		}
-		ctx := context.Background()
-		lat := make([]time.Duration, 0, b.N)
-		b.ResetTimer()
-		for i := range b.N {
-			p := pairs[i%len(pairs)]
-			t0 := time.Now()
-			if _, _, err := g.store.ShortestPath(ctx, p[0], p[1], graph.PathOptions{MaxDepth: maxPathDepth}); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
+		b.Run(name, func(b *testing.B) { benchVsNetworkx(b, keys) })
+	}
+}
+
+// benchVsNetworkx times ShortestPath, with the path's values read or keys
+// only, against networkx's shortest_path_length on the same pairs.
+func benchVsNetworkx(b *testing.B, keys bool) {
+	g := loadedGraph(b, 1_000_000)
+	py := networkxPython(b)
+	pairs := g.gen.Pairs(200, 7)
+	g.nxOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "stancegraph-nx-")
+		if err != nil {
+			g.nxErr = err
+			return
 		}
-		b.StopTimer()
-		p50, p99 := percentiles(lat)
-		b.ReportMetric(float64(p50), "p50-ns")
-		b.ReportMetric(float64(p99), "p99-ns")
-		b.ReportMetric(g.nx.MedianNS, "nx-p50-ns")
-		b.ReportMetric(g.nx.P99NS, "nx-p99-ns")
-		b.ReportMetric(float64(p50)/g.nx.MedianNS, "ratio")
+		defer os.RemoveAll(dir)
+		g.nx, g.nxErr = runNetworkx(py, dir, g.gen, pairs)
+		if g.nxErr == nil {
+			comparePaths(b, g.store, pairs, g.nx.Lengths)
+		}
 	})
+	if g.nxErr != nil {
+		b.Fatal(g.nxErr)
+	}
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		p := pairs[i%len(pairs)]
+		t0 := time.Now()
+		if _, _, err := g.store.ShortestPath(ctx, p[0], p[1], graph.PathOptions{MaxDepth: maxPathDepth, NodeKeysOnly: keys, EdgeKeysOnly: keys}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	p50, p99 := percentiles(lat)
+	b.ReportMetric(float64(p50), "p50-ns")
+	b.ReportMetric(float64(p99), "p99-ns")
+	b.ReportMetric(g.nx.MedianNS, "nx-p50-ns")
+	b.ReportMetric(g.nx.P99NS, "nx-p99-ns")
+	b.ReportMetric(float64(p50)/g.nx.MedianNS, "ratio")
 }
