@@ -87,8 +87,6 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 				}
 			}
 		}
-		// Nodes and edges load side by side: they are separate key
-		// families, read through separate iterators of one snapshot.
 		switch {
 		case o.NodeKeysOnly && o.EdgeKeysOnly:
 			sg.Nodes, sg.Edges = m.nodeKeys(order), edgeKeys(keys)
@@ -99,6 +97,8 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 			sg.Edges, err = v.edgesByKey(keys)
 			return err
 		}
+		// Nodes and edges load side by side: they are separate key
+		// families, read through separate iterators of one snapshot.
 		var nodeErr error
 		var wg sync.WaitGroup
 		wg.Go(func() { sg.Nodes, nodeErr = v.nodesByIndex(order) })
