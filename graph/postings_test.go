@@ -389,3 +389,29 @@ func TestDamagedPostingBlock(t *testing.T) {
 		t.Errorf("apply: %v, want ErrCorrupt", err)
 	}
 }
+
+// TestCommonPrefix checks the word-at-a-time prefix against a byte loop.
+func TestCommonPrefix(t *testing.T) {
+	slow := func(a, b string) int {
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		return i
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		n := r.IntN(40)
+		a := make([]byte, n)
+		for i := range a {
+			a[i] = byte('a' + r.IntN(3))
+		}
+		b := append([]byte(nil), a[:r.IntN(n+1)]...)
+		for range r.IntN(20) {
+			b = append(b, byte('a'+r.IntN(3)))
+		}
+		if got, want := commonPrefix(string(a), string(b)), slow(string(a), string(b)); got != want {
+			t.Fatalf("commonPrefix(%q, %q) = %d, want %d", a, b, got, want)
+		}
+	}
+}
