@@ -131,3 +131,56 @@ func TestAdjLists(t *testing.T) {
 		t.Fatalf("%d of %d arena entries abandoned", l.free, len(l.arena))
 	}
 }
+
+// TestSideCountsChoice: counting frontiers lazily picks the side that
+// exact counts pick, over random sequences of searches where the chosen
+// side's frontier is replaced each round, as in bidiBFS.
+func TestSideCountsChoice(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	degrees := make([]int, 512)
+	for i := range degrees {
+		// Mostly small lists and a few hubs, as in the synthetic graphs.
+		degrees[i] = r.IntN(6)
+		if r.IntN(40) == 0 {
+			degrees[i] = 100 + r.IntN(5000)
+		}
+	}
+	degree := func(u uint32) int { return degrees[u] }
+	front := func() []uint32 {
+		f := make([]uint32, 1+r.IntN(60))
+		for i := range f {
+			f[i] = uint32(r.IntN(len(degrees)))
+		}
+		return f
+	}
+	exact := func(f []uint32) int {
+		n := 0
+		for _, u := range f {
+			n += degree(u)
+		}
+		return n
+	}
+	lazy := 0
+	for range 2000 {
+		fronts := [3][]uint32{nil, front(), front()}
+		var c sideCounts
+		for range 8 {
+			want := uint8(1)
+			if exact(fronts[2]) < exact(fronts[1]) {
+				want = 2
+			}
+			got := c.choose(&fronts, degree)
+			if got != want {
+				t.Fatalf("chose side %d, exact counts %d and %d choose %d", got, exact(fronts[1]), exact(fronts[2]), want)
+			}
+			if c.counted[3-got] < len(fronts[3-got]) {
+				lazy++
+			}
+			fronts[got] = front()
+			c.reset(got)
+		}
+	}
+	if lazy == 0 {
+		t.Fatal("no choice left a frontier partly counted: the test does not reach the lazy case")
+	}
+}

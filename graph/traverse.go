@@ -250,36 +250,13 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 	fronts[1], fronts[2] = append(fronts[1][:0], a), append(fronts[2][:0], b)
 	var depth [3]int
 	follow := func(x adj) bool { return all || x.typ < 64 && mask&(1<<x.typ) != 0 }
-	// cost[s] counts the entries that the first counted[s] nodes of side
-	// s's frontier would follow. Counting touches every frontier node's
-	// lists, so it goes only as far as the choice needs: the side to
-	// expand is the one whose whole count is no more than the other's
-	// count so far, side 1 on a tie, which is the choice exact counts of
-	// both would make.
-	var cost, counted [3]int
-	choose := func() uint8 {
-		for {
-			s := uint8(1)
-			if cost[2] < cost[1] {
-				s = 2
-			}
-			front := fronts[s]
-			if counted[s] == len(front) {
-				return s
-			}
-			o := 3 - s
-			for counted[s] < len(front) && cost[s] <= cost[o] {
-				u := front[counted[s]]
-				cost[s] += len(m.out.of(u)) + len(m.in.of(u))
-				counted[s]++
-			}
-		}
-	}
+	var sides sideCounts
+	degree := func(u uint32) int { return len(m.out.of(u)) + len(m.in.of(u)) }
 	for depth[1]+depth[2] < maxDepth && len(fronts[1]) > 0 && len(fronts[2]) > 0 {
 		if ctx.Err() != nil {
 			return nil
 		}
-		side := choose()
+		side := sides.choose(fronts, degree)
 		depth[side]++
 		d := uint8(depth[side])
 		next := sc.spare[:0]
@@ -337,10 +314,42 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 			return walk
 		}
 		sc.spare, fronts[side] = fronts[side], next
-		cost[side], counted[side] = 0, 0
+		sides.reset(side)
 	}
 	return nil
 }
+
+// sideCounts picks the side of a bidirectional search to expand next: the
+// one whose frontier has fewer entries to follow, side 1 on a tie.
+// cost[s] counts the entries of the first counted[s] nodes of side s's
+// frontier. Counting touches every frontier node's lists, so it goes only
+// as far as the choice needs: the side chosen is one whose whole count is
+// no more than the other's count so far, which is the choice exact counts
+// of both would make.
+type sideCounts struct {
+	cost, counted [3]int
+}
+
+func (c *sideCounts) choose(fronts *[3][]uint32, degree func(u uint32) int) uint8 {
+	for {
+		s := uint8(1)
+		if c.cost[2] < c.cost[1] {
+			s = 2
+		}
+		front := fronts[s]
+		if c.counted[s] == len(front) {
+			return s
+		}
+		o := 3 - s
+		for c.counted[s] < len(front) && c.cost[s] <= c.cost[o] {
+			c.cost[s] += degree(front[c.counted[s]])
+			c.counted[s]++
+		}
+	}
+}
+
+// reset forgets side s's count, for its new frontier.
+func (c *sideCounts) reset(s uint8) { c.cost[s], c.counted[s] = 0, 0 }
 
 // edgeBetween picks the edge joining u and w: the first allowed out-edge of
 // u to w in (type, id) order, else the first in-edge.
