@@ -50,7 +50,8 @@
 // read at Open from the snapshot a clean Close leaves (snapshot.go) or
 // else rebuilt from the keys, and changed by Apply in the same critical
 // section that commits the batch. Values (names, quotes, roles) stay in
-// Badger. A 1M-edge graph needs about 16 MB of adjacency. Badger itself is
+// Badger; a walk that asks for keys only (NodeKeysOnly, EdgeKeysOnly)
+// reads none of them. A 1M-edge graph needs about 16 MB of adjacency. Badger itself is
 // sized for a small server by default: 16 MB memtables (2), a 32 MB block
 // cache, a 16 MB index cache, 512 KB base tables, 128 MB value-log files;
 // Options overrides them. The value log is garbage-collected every 10 minutes.
