@@ -91,6 +91,9 @@ type edgeKey struct {
 
 func (k edgeKey) String() string { return EdgeID(k.t, k.from, k.to) }
 
+// edge returns the edge the key names, without its value.
+func (k edgeKey) edge() Edge { return Edge{Type: k.t, From: k.from, To: k.to} }
+
 // write is one key to set (val != nil or set) or delete.
 type write struct {
 	key, val []byte

@@ -104,7 +104,7 @@ func (v *view) edgesByKey(keys []edgeKey) ([]Edge, error) {
 	err := v.eachValue(famOut, raw, func(i int, val []byte) error {
 		found++
 		k := keys[i]
-		out[i] = Edge{Type: k.t, From: k.from, To: k.to}
+		out[i] = k.edge()
 		if err := decodeEdge(val, &out[i]); err != nil {
 			return fmt.Errorf("edge %s: %w", k, err)
 		}

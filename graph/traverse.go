@@ -147,11 +147,14 @@ func (b *bfsScratch) reset(n int) {
 	}
 }
 
+// nodeKey returns the node at dense index u with its ID and Kind only.
+func (m *mem) nodeKey(u uint32) Node { return Node{ID: m.ids[u], Kind: m.kinds[u]} }
+
 // nodeKeys returns the nodes at dense indexes us with their ID and Kind.
 func (m *mem) nodeKeys(us []uint32) []Node {
 	out := make([]Node, len(us))
 	for i, u := range us {
-		out[i] = Node{ID: m.ids[u], Kind: m.kinds[u]}
+		out[i] = m.nodeKey(u)
 	}
 	return out
 }
@@ -160,7 +163,7 @@ func (m *mem) nodeKeys(us []uint32) []Node {
 func edgeKeys(keys []edgeKey) []Edge {
 	out := make([]Edge, len(keys))
 	for i, k := range keys {
-		out[i] = Edge{Type: k.t, From: k.from, To: k.to}
+		out[i] = k.edge()
 	}
 	return out
 }
@@ -190,11 +193,11 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 		if !ok2 {
 			return fmt.Errorf("node %s: %w", to, ErrNotFound)
 		}
+		mask, all := m.typeMask(types)
 		var walk []uint32
 		if fi == ti {
 			walk = []uint32{fi}
 		} else {
-			mask, all := m.typeMask(types)
 			b := scratchPool.Get().(*bfsScratch)
 			defer scratchPool.Put(b)
 			walk = m.bidiBFS(ctx, b, fi, ti, maxDepth, mask, all)
@@ -203,12 +206,11 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 			return ctx.Err()
 		}
 		ok = true
-		mask, all := m.typeMask(types)
 		p.Nodes = make([]Node, len(walk))
 		p.Edges = make([]Edge, len(walk)-1)
 		for i, u := range walk {
 			if o.NodeKeysOnly {
-				p.Nodes[i] = Node{ID: m.ids[u], Kind: m.kinds[u]}
+				p.Nodes[i] = m.nodeKey(u)
 			} else {
 				n, err := v.node(m.ids[u])
 				if err != nil {
@@ -221,7 +223,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 			}
 			k := m.edgeBetween(walk[i-1], u, mask, all)
 			if o.EdgeKeysOnly {
-				p.Edges[i-1] = Edge{Type: k.t, From: k.from, To: k.to}
+				p.Edges[i-1] = k.edge()
 				continue
 			}
 			e, err := v.edge(k.t, k.from, k.to)
