@@ -49,7 +49,9 @@
 // adjacency lists, sorted by type and neighbour id) is kept in memory,
 // read at Open from the snapshot a clean Close leaves (snapshot.go) or
 // else rebuilt from the keys, and changed by Apply in the same critical
-// section that commits the batch. Values (names, quotes, roles) stay in
+// section that commits the batch. Loaded from a snapshot, the lists stay
+// where the file is mapped (privately: a change copies the page it
+// touches) until Close. Values (names, quotes, roles) stay in
 // Badger; a walk that asks for keys only (NodeKeysOnly, EdgeKeysOnly)
 // reads none of them. A 1M-edge graph needs about 16 MB of adjacency. Badger itself is
 // sized for a small server by default: 16 MB memtables (2), a 32 MB block

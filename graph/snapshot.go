@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+	"unsafe"
 )
 
 // A clean Close writes the in-memory topology to a snapshot file, and the
@@ -27,7 +28,7 @@ import (
 
 const (
 	topoFileName = "stancegraph.topology"
-	topoMagic    = "SGTOPO03"
+	topoMagic    = "SGTOPO04"
 )
 
 // writeTopology writes the snapshot of the topology; the caller holds wmu
@@ -98,11 +99,22 @@ func removeTopology(dir string) error {
 //	kinds:   n bytes
 //	id ends: n u32, the end of each id in the id bytes (one starts where the last ends)
 //	ids:     the id bytes
-//	out ends, in ends: n u32 each, the end of each node's list in the entries
-//	out entries: e u32 neighbours, then e u8 edge types; in entries alike
+//	padding: zero bytes up to a multiple of 8 from the start of the file
+//	out spans, in spans: n each of (offset u32, length u32, room u32), the
+//	         span of each node's list in the entries (room = length)
+//	out entries, in entries: e each of (neighbour u32, edge type u8, 3 zero bytes)
 //
-// Deleted slots are left out: live nodes are renumbered densely.
+// Spans and entries are the in-memory layout of adjLists on a
+// little-endian machine, so that Open uses them where the file is mapped
+// instead of copying them (viewLists). Deleted slots are left out: live
+// nodes are renumbered densely.
 const topoHeaderLen = len(topoMagic) + 8 + 4 + 3*4 + 3*8
+
+// The widths of a span and an entry in the file.
+const (
+	spanBytes = 12
+	adjBytes  = 8
+)
 
 // encodeTopology writes m as described above, without the checksum.
 func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
@@ -121,8 +133,10 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 		return fmt.Errorf("a topology of %d id bytes and %d (%d) edges does not fit a snapshot", idBytes, edges, m.edges)
 	}
 	buf := make([]byte, 0, 64<<10)
+	written := 0 // bytes flushed, for the padding
 	flush := func() error {
-		_, err := w.Write(buf)
+		n, err := w.Write(buf)
+		written += n
 		buf = buf[:0]
 		return err
 	}
@@ -163,22 +177,27 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 		func(i int) { end += uint32(len(m.ids[i])); buf = le.AppendUint32(buf, end) },
 		func(i int) { buf = append(buf, m.ids[i]...) },
 	}
+	for _, step := range steps {
+		if err := each(step); err != nil {
+			return err
+		}
+	}
+	buf = append(buf, make([]byte, padTo8(uint64(written+len(buf))))...)
+	steps = steps[:0]
 	for _, lists := range [2]*adjLists{&m.out, &m.in} {
-		end := uint32(0)
-		steps = append(steps, func(i int) { end += uint32(len(lists.of(uint32(i)))); buf = le.AppendUint32(buf, end) })
+		off := uint32(0)
+		steps = append(steps, func(i int) {
+			n := uint32(len(lists.of(uint32(i))))
+			buf = le.AppendUint32(le.AppendUint32(le.AppendUint32(buf, off), n), n)
+			off += n
+		})
 	}
 	for _, lists := range [2]*adjLists{&m.out, &m.in} {
-		steps = append(steps,
-			func(i int) {
-				for _, a := range lists.of(uint32(i)) {
-					buf = le.AppendUint32(buf, renum[a.node])
-				}
-			},
-			func(i int) {
-				for _, a := range lists.of(uint32(i)) {
-					buf = append(buf, a.typ)
-				}
-			})
+		steps = append(steps, func(i int) {
+			for _, a := range lists.of(uint32(i)) {
+				buf = append(le.AppendUint32(buf, renum[a.node]), a.typ, 0, 0, 0)
+			}
+		})
 	}
 	for _, step := range steps {
 		if err := each(step); err != nil {
@@ -187,6 +206,9 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	}
 	return nil
 }
+
+// padTo8 is the number of zero bytes that bring off to a multiple of 8.
+func padTo8(off uint64) uint64 { return (8 - off%8) % 8 }
 
 // errStaleTopology marks a snapshot that does not describe the database.
 var errStaleTopology = errors.New("the topology snapshot does not match the database")
@@ -197,39 +219,80 @@ type topoFile struct {
 	gen     uint32
 	m       *mem
 	err     error
-	removed bool // the file is gone, durably
+	removed bool   // the file is gone, durably
+	release func() // unmaps the file m's lists live in; nil when nothing is mapped
 }
 
-// readTopologyAsync reads and decodes the snapshot in dir in the
-// background, while Badger opens; load matches it with the database.
-func readTopologyAsync(dir string) <-chan topoFile {
-	ch := make(chan topoFile, 1)
-	go func() { ch <- readTopologyFile(dir) }()
-	return ch
+// free releases what the file holds; m must not be used after.
+func (f topoFile) free() {
+	if f.release != nil {
+		f.release()
+	}
 }
 
-// readTopologyFile reads and decodes the snapshot in dir, and removes the
-// file meanwhile: a snapshot serves one Open (see load). Should Open fail
-// after this, the next one scans the keys.
+// pendingTopology is a snapshot being mapped and decoded in the
+// background while Open checks the directory and Badger opens.
+type pendingTopology struct {
+	done  chan topoFile
+	owned chan bool
+	taken bool
+}
+
+// readTopologyAsync starts reading the snapshot in dir. The file is
+// removed (a snapshot serves one Open, see load) once own(true) says that
+// Open holds the directory; should Open fail after that, the next one
+// scans the keys.
+func readTopologyAsync(dir string) *pendingTopology {
+	p := &pendingTopology{done: make(chan topoFile, 1), owned: make(chan bool, 1)}
+	go func() {
+		var removed bool
+		var wg sync.WaitGroup
+		wg.Go(func() { removed = <-p.owned && removeTopology(dir) == nil }) // mostly waiting for the disk
+		f := readTopologyFile(dir)
+		wg.Wait()
+		f.removed = removed
+		p.done <- f
+	}()
+	return p
+}
+
+// own says whether Open holds the directory, so that the file may go.
+func (p *pendingTopology) own(ok bool) { p.owned <- ok }
+
+// wait returns the decoded file, which the caller then owns.
+func (p *pendingTopology) wait() topoFile {
+	p.taken = true
+	return <-p.done
+}
+
+// discard frees the file in the background unless wait took it.
+func (p *pendingTopology) discard() {
+	if p != nil && !p.taken {
+		p.taken = true
+		go func() { (<-p.done).free() }()
+	}
+}
+
+// readTopologyFile maps and decodes the snapshot in dir. The lists of the
+// topology it returns live in the mapping, until release.
 func readTopologyFile(dir string) topoFile {
 	data, unmap, err := mapFile(filepath.Join(dir, topoFileName))
 	if err != nil {
 		return topoFile{err: err}
 	}
-	defer unmap()
-	var removed bool
-	var wg sync.WaitGroup
-	wg.Go(func() { removed = removeTopology(dir) == nil }) // mostly waiting for the disk
 	f := decodeTopology(data)
-	wg.Wait()
-	f.removed = removed
+	if f.err != nil {
+		unmap()
+		return f
+	}
+	f.release = unmap
 	return f
 }
 
-// mapFile maps the file at path into memory, read-only and populated.
-// Reading a big snapshot into a fresh buffer instead costs a copy and a
-// page fault per 4 KiB of it. decodeTopology copies all it keeps, so the
-// file can be unmapped once it is decoded; an unlinked file stays mapped.
+// mapFile maps the file at path into memory, populated and private:
+// writes copy the page they change and never reach the file, which stays
+// mapped after it is unlinked. Reading a big snapshot into a fresh buffer
+// instead costs a copy and a page fault per 4 KiB of it.
 func mapFile(path string) (data []byte, unmap func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -243,8 +306,14 @@ func mapFile(path string) (data []byte, unmap func(), err error) {
 	if fi.Size() == 0 || fi.Size() > math.MaxInt32 {
 		return nil, nil, fmt.Errorf("%w: a file of %d bytes", errStaleTopology, fi.Size())
 	}
+	// Populating a writable private mapping would copy every page at once;
+	// the pages are mapped read-only first and made writable after.
 	data, err = syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
 	if err != nil {
+		return nil, nil, fmt.Errorf("map %s: %w", path, err)
+	}
+	if err := syscall.Mprotect(data, syscall.PROT_READ|syscall.PROT_WRITE); err != nil {
+		syscall.Munmap(data)
 		return nil, nil, fmt.Errorf("map %s: %w", path, err)
 	}
 	return data, func() { syscall.Munmap(data) }, nil
@@ -305,7 +374,9 @@ func decodeTopology(data []byte) topoFile {
 		body = body[1+len(t):]
 	}
 	// n, e < 2^32 and idBytes is checked first: no overflow.
-	if idBytes > uint64(len(body)) || uint64(len(body)) != n*(1+4+4+4)+idBytes+e*(4+1)*2 {
+	kindsAt := uint64(len(data) - 4 - len(body)) // file offset of the kinds
+	pad := padTo8(kindsAt + 5*n + idBytes)
+	if idBytes > uint64(len(body)) || uint64(len(body)) != n*(1+4)+idBytes+pad+n*spanBytes*2+e*adjBytes*2 {
 		return bad("%d bytes for %d nodes, %d id bytes and %d edges", len(body), n, idBytes, e)
 	}
 	cut := func(size uint64) []byte {
@@ -314,8 +385,9 @@ func decodeTopology(data []byte) topoFile {
 		return b
 	}
 	kinds, idEnds, ids := cut(n), cut(4*n), cut(idBytes)
-	outEnds, inEnds := cut(4*n), cut(4*n)
-	outNodes, outTypes, inNodes, inTypes := cut(4*e), cut(e), cut(4*e), cut(e)
+	cut(pad)
+	outSpans, inSpans := cut(n*spanBytes), cut(n*spanBytes)
+	outAdj, inAdj := cut(e*adjBytes), cut(e*adjBytes)
 
 	var idErr error
 	var wg sync.WaitGroup
@@ -327,10 +399,10 @@ func decodeTopology(data []byte) topoFile {
 		listErr = errors.New("checksum")
 	}
 	if listErr == nil {
-		out, outSum, listErr = decodeLists(outEnds, outNodes, outTypes, n, nt, false)
+		out, outSum, listErr = viewLists(outSpans, outAdj, n, nt, false)
 	}
 	if listErr == nil {
-		in, inSum, listErr = decodeLists(inEnds, inNodes, inTypes, n, nt, true)
+		in, inSum, listErr = viewLists(inSpans, inAdj, n, nt, true)
 	}
 	wg.Wait()
 	if err := errors.Join(listErr, idErr); err != nil {
@@ -341,8 +413,8 @@ func decodeTopology(data []byte) topoFile {
 	}
 	m.out, m.in = out, in
 	var perType [256]int
-	for _, t := range outTypes {
-		perType[t]++
+	for _, a := range out.arena {
+		perType[a.typ]++
 	}
 	for t, c := range perType[:nt] {
 		if c > 0 {
@@ -384,39 +456,63 @@ func decodeIDs(m *mem, kinds, ends, blob []byte) error {
 	return nil
 }
 
-// decodeLists decodes one side's adjacency lists. It returns a sum of the
-// edges' hashes for comparing the two sides; in lists hold the edges
-// reversed.
-func decodeLists(ends, nodes, types []byte, n, nt uint64, in bool) (adjLists, uint64, error) {
-	le := binary.LittleEndian
-	entries := make([]adj, len(types))
-	spans := make([]span, n)
+// viewLists checks one side's spans and entries and returns lists that
+// use them where they are, without a copy: data must stay as it is for
+// as long as the lists live (a private mapping, which the lists may
+// change, copy on write). It also returns a sum of the edges' hashes for
+// comparing the two sides; in lists hold the edges reversed.
+func viewLists(spanData, adjData []byte, n, nt uint64, in bool) (adjLists, uint64, error) {
+	if !nativeLayout() {
+		return adjLists{}, 0, errors.New("the lists are laid out for a little-endian machine")
+	}
+	spans, okS := castSlice[span](spanData, spanBytes)
+	entries, okA := castSlice[adj](adjData, adjBytes)
+	if !okS || !okA {
+		return adjLists{}, 0, errors.New("the lists are not aligned in memory")
+	}
 	var sum uint64
 	start := uint32(0)
-	for u := range uint32(n) {
-		end := le.Uint32(ends[4*u:])
-		if end < start || end > uint32(len(entries)) {
-			return adjLists{}, 0, fmt.Errorf("node %d: bad list end", u)
+	for u, s := range spans {
+		if s.off != start || s.len != s.cap || uint64(s.len) > uint64(len(entries))-uint64(start) {
+			return adjLists{}, 0, fmt.Errorf("node %d: bad list span", u)
 		}
-		for j := start; j < end; j++ {
-			v, t := le.Uint32(nodes[4*j:]), types[j]
-			if uint64(v) >= n || uint64(t) >= nt {
+		for _, a := range entries[start : start+s.len] {
+			if uint64(a.node) >= n || uint64(a.typ) >= nt {
 				return adjLists{}, 0, fmt.Errorf("node %d: bad list entry", u)
 			}
-			entries[j] = adj{node: v, typ: t}
 			if in {
-				sum += edgeHash(v, u, t)
+				sum += edgeHash(a.node, uint32(u), a.typ)
 			} else {
-				sum += edgeHash(u, v, t)
+				sum += edgeHash(uint32(u), a.node, a.typ)
 			}
 		}
-		spans[u] = span{start, end - start, end - start}
-		start = end
+		start += s.len
 	}
 	if start != uint32(len(entries)) {
 		return adjLists{}, 0, errors.New("list entries left over")
 	}
 	return adjLists{spans: spans, arena: entries}, sum, nil
+}
+
+// nativeLayout reports whether spans and entries are in memory what they
+// are in a snapshot file: little-endian, 12 and 8 bytes wide.
+func nativeLayout() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1 &&
+		unsafe.Sizeof(span{}) == spanBytes && unsafe.Sizeof(adj{}) == adjBytes && unsafe.Offsetof(adj{}.typ) == 4
+}
+
+// castSlice views b as a slice of T, each size bytes wide; it fails when b
+// is not aligned for T. T must hold no pointers.
+func castSlice[T any](b []byte, size int) ([]T, bool) {
+	if len(b) == 0 {
+		return nil, true
+	}
+	p := unsafe.Pointer(unsafe.SliceData(b))
+	if uintptr(p)%unsafe.Alignof(*new(T)) != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*T)(p), len(b)/size), true
 }
 
 // edgeHash maps an edge to 64 bits for a sum over all edges: a check of

@@ -89,6 +89,9 @@ type Store struct {
 	stamps map[string][]byte // origin stamps; replaced under wmu and mu
 	seqf   *seqFile          // the commit record outside Badger; nil in memory
 	dir    string            // the database directory; "" in memory
+	// unmap releases the snapshot mapping that mem's lists were loaded
+	// into (see viewLists), at Close; nil when none was.
+	unmap func()
 
 	stop  chan struct{}
 	bg    sync.WaitGroup // the value-log GC loop
@@ -110,14 +113,19 @@ type generation struct {
 func Open(dir string, opts Options) (*Store, error) {
 	memtable := orDefault(opts.MemTableSize, defaultMemTableSize)
 	bo := badgerOptions(dir, opts)
-	var topo <-chan topoFile
+	var topo *pendingTopology
+	defer func() { topo.discard() }() // unless load took it
 	if !opts.InMemory {
 		clean := hasTopology(dir) // only a clean Close leaves a snapshot
-		if err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !clean); err != nil {
-			return nil, err
-		}
 		if clean {
-			topo = readTopologyAsync(dir) // decoded while Badger opens
+			topo = readTopologyAsync(dir) // decoded while the files are checked and Badger opens
+		}
+		err := prepareDir(dir, bo, opts.Logger, opts.CheckTables || !clean)
+		if topo != nil {
+			topo.own(err == nil)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	db, err := openBadger(bo)
@@ -130,6 +138,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	if err := s.load(topo); err != nil {
 		db.Close()
+		s.releaseMapping()
 		if errors.Is(err, ErrCorrupt) && !opts.InMemory {
 			return nil, damaged(dir, "%v", err)
 		}
@@ -138,6 +147,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if !opts.InMemory {
 		if err := s.checkSeq(dir, opts); err != nil {
 			db.Close()
+			s.releaseMapping()
 			return nil, err
 		}
 		// Say who holds the database, for the next process that tries.
@@ -472,7 +482,7 @@ func orDefault(v, def int64) int64 {
 // interrupted staged batch, and builds the in-memory topology: from the
 // snapshot a clean Close wrote (decoded by the time it arrives on
 // snapshot) if it matches, else from the keys.
-func (s *Store) load(snapshot <-chan topoFile) error {
+func (s *Store) load(snapshot *pendingTopology) error {
 	gen := uint32(1)
 	err := s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(metaKeyGen)
@@ -506,16 +516,20 @@ func (s *Store) load(snapshot <-chan topoFile) error {
 	if s.dir != "" {
 		removed := false
 		if snapshot != nil {
-			f := <-snapshot
+			f := snapshot.wait()
 			var err error
 			m, err = f.match(s.seq, gen)
 			removed = f.removed
 			switch {
 			case err == nil:
+				s.unmap = f.release
 			case errors.Is(err, errStaleTopology), errors.Is(err, fs.ErrNotExist):
 				s.log.Debug().Err(err).Msg("topology snapshot not used")
 			default:
 				s.log.Warn().Err(err).Msg("topology snapshot not used")
+			}
+			if err != nil {
+				f.free()
 			}
 		}
 		// A snapshot serves one open: the next one after a crash, or a
@@ -702,7 +716,17 @@ func (s *Store) Close() error {
 			s.log.Warn().Err(err).Msg("write the topology snapshot; the next open scans the keys instead")
 		}
 	}
+	s.releaseMapping()
 	return nil
+}
+
+// releaseMapping unmaps the snapshot that mem's lists were loaded into.
+// Nothing may read mem after: the store is closed, or was never opened.
+func (s *Store) releaseMapping() {
+	if s.unmap != nil {
+		s.unmap()
+		s.unmap = nil
+	}
 }
 
 // view is a read-only snapshot: a Badger transaction on the live
