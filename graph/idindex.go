@@ -1,8 +1,13 @@
 package graph
 
 import (
-	"hash/maphash"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
 	"math/bits"
+	"unsafe"
+
+	"github.com/dchest/siphash"
 )
 
 // idIndex maps node ids to dense indexes. It is an open-addressing hash
@@ -13,8 +18,13 @@ import (
 // derived from the tag alone, so growing and deleting (backward shift)
 // never hash a string again. A built-in map was the bulk of Open's time on
 // a big graph: every insert of a string key misses the cache twice.
+//
+// Ids come from clients and must not choose their slots, so the hash is
+// SipHash-2-4 under a random key. The key is saved with the table in the
+// topology snapshot, which lets the next Open use the table as it is
+// instead of hashing every id again.
 type idIndex struct {
-	seed  maphash.Seed // per process: ids come from clients and must not choose their slots
+	key   [2]uint64
 	slots []uint64
 	shift uint // 64 - log2(len(slots))
 	n     int
@@ -22,11 +32,39 @@ type idIndex struct {
 
 const minIndexSlots = 8
 
-// newIDIndex returns an index with room for n ids before it grows.
+// newIDIndex returns an index with room for n ids before it grows, under a
+// new random key.
 func newIDIndex(n int) idIndex {
-	x := idIndex{seed: maphash.MakeSeed()}
+	var k [16]byte
+	rand.Read(k[:]) // never fails (crypto/rand)
+	x := idIndex{key: [2]uint64{binary.LittleEndian.Uint64(k[:]), binary.LittleEndian.Uint64(k[8:])}}
 	x.resize(n)
 	return x
+}
+
+// loadIDIndex returns the index whose table, under key, holds n ids: a
+// table saved by a snapshot. It checks what lookups rely on to end and
+// to stay in bounds (a power-of-two table under 3/4 full of indexes below
+// n), not that each id sits where its hash says: the snapshot's checksum
+// keeps damage out, and a lookup compares the id it finds.
+func loadIDIndex(key [2]uint64, slots []uint64, n int) (idIndex, error) {
+	size := len(slots)
+	if size < minIndexSlots || size&(size-1) != 0 || n*4 > size*3 {
+		return idIndex{}, errors.New("the id index has a bad size")
+	}
+	used := 0
+	for _, s := range slots {
+		if s != 0 {
+			if i := uint32(s); i == 0 || int(i) > n {
+				return idIndex{}, errors.New("the id index names no node")
+			}
+			used++
+		}
+	}
+	if used != n {
+		return idIndex{}, errors.New("the id index does not hold every id")
+	}
+	return idIndex{key: key, slots: slots, shift: uint(64 - bits.TrailingZeros(uint(size))), n: n}, nil
 }
 
 // resize makes a table for n ids at a load of at most 3/4 and reinserts
@@ -54,7 +92,7 @@ func (x *idIndex) resize(n int) {
 func (x *idIndex) len() int { return x.n }
 
 func (x *idIndex) tag(id string) uint64 {
-	return maphash.String(x.seed, id) >> 32 << 32
+	return siphash.Hash(x.key[0], x.key[1], unsafe.Slice(unsafe.StringData(id), len(id))) >> 32 << 32
 }
 
 // home is the first slot probed for a slot value (or tag): Fibonacci

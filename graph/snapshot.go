@@ -28,7 +28,7 @@ import (
 
 const (
 	topoFileName = "stancegraph.topology"
-	topoMagic    = "SGTOPO04"
+	topoMagic    = "SGTOPO05"
 )
 
 // writeTopology writes the snapshot of the topology; the caller holds wmu
@@ -94,21 +94,23 @@ func removeTopology(dir string) error {
 // before it:
 //
 //	magic, commit seq u64, generation u32,
-//	nodes n u32, types u32, edges e u32, id bytes u64, text docs u64, text length u64
+//	nodes n u32, types u32, edges e u32, id bytes u64, text docs u64, text length u64,
+//	id index key 2 u64, id index slots s u32
 //	types:   each a u8 length and the name
 //	kinds:   n bytes
 //	id ends: n u32, the end of each id in the id bytes (one starts where the last ends)
 //	ids:     the id bytes
 //	padding: zero bytes up to a multiple of 8 from the start of the file
+//	id index: s u64, the idIndex table
 //	out spans, in spans: n each of (offset u32, length u32, room u32), the
 //	         span of each node's list in the entries (room = length)
 //	out entries, in entries: e each of (neighbour u32, edge type u8, 3 zero bytes)
 //
-// Spans and entries are the in-memory layout of adjLists on a
+// The index, spans and entries are their in-memory layout on a
 // little-endian machine, so that Open uses them where the file is mapped
-// instead of copying them (viewLists). Deleted slots are left out: live
-// nodes are renumbered densely.
-const topoHeaderLen = len(topoMagic) + 8 + 4 + 3*4 + 3*8
+// instead of building or copying them (loadIDIndex, viewLists). Deleted
+// slots are left out: live nodes are renumbered densely, in the index too.
+const topoHeaderLen = len(topoMagic) + 8 + 4 + 3*4 + 3*8 + 2*8 + 4
 
 // The widths of a span and an entry in the file.
 const (
@@ -164,6 +166,9 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	buf = le.AppendUint64(buf, idBytes)
 	buf = le.AppendUint64(buf, m.textDocs)
 	buf = le.AppendUint64(buf, m.textLen)
+	buf = le.AppendUint64(buf, m.index.key[0])
+	buf = le.AppendUint64(buf, m.index.key[1])
+	buf = le.AppendUint32(buf, uint32(len(m.index.slots)))
 	for _, t := range m.types {
 		if len(t) > math.MaxUint8 {
 			return fmt.Errorf("edge type %.20q... is too long for a snapshot", t)
@@ -183,6 +188,17 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 		}
 	}
 	buf = append(buf, make([]byte, padTo8(uint64(written+len(buf))))...)
+	for _, s := range m.index.slots {
+		if s != 0 {
+			s = s&^0xffffffff | uint64(renum[uint32(s)-1]+1)
+		}
+		buf = le.AppendUint64(buf, s)
+		if len(buf) > 60<<10 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
 	steps = steps[:0]
 	for _, lists := range [2]*adjLists{&m.out, &m.in} {
 		off := uint32(0)
@@ -350,6 +366,7 @@ func decodeTopology(data []byte) topoFile {
 	f := topoFile{seq: le.Uint64(h), gen: le.Uint32(h[8:])}
 	n, nt, e := uint64(le.Uint32(h[12:])), uint64(le.Uint32(h[16:])), uint64(le.Uint32(h[20:]))
 	idBytes, textDocs, textLen := le.Uint64(h[24:]), le.Uint64(h[32:]), le.Uint64(h[40:])
+	key, slots := [2]uint64{le.Uint64(h[48:]), le.Uint64(h[56:])}, uint64(le.Uint32(h[64:]))
 	body := data[topoHeaderLen : len(data)-4]
 	if nt > 256 || idBytes > math.MaxUint32 {
 		return bad("%d edge types, %d id bytes", nt, idBytes)
@@ -376,7 +393,7 @@ func decodeTopology(data []byte) topoFile {
 	// n, e < 2^32 and idBytes is checked first: no overflow.
 	kindsAt := uint64(len(data) - 4 - len(body)) // file offset of the kinds
 	pad := padTo8(kindsAt + 5*n + idBytes)
-	if idBytes > uint64(len(body)) || uint64(len(body)) != n*(1+4)+idBytes+pad+n*spanBytes*2+e*adjBytes*2 {
+	if idBytes > uint64(len(body)) || uint64(len(body)) != n*(1+4)+idBytes+pad+slots*8+n*spanBytes*2+e*adjBytes*2 {
 		return bad("%d bytes for %d nodes, %d id bytes and %d edges", len(body), n, idBytes, e)
 	}
 	cut := func(size uint64) []byte {
@@ -386,12 +403,13 @@ func decodeTopology(data []byte) topoFile {
 	}
 	kinds, idEnds, ids := cut(n), cut(4*n), cut(idBytes)
 	cut(pad)
+	index := cut(slots * 8)
 	outSpans, inSpans := cut(n*spanBytes), cut(n*spanBytes)
 	outAdj, inAdj := cut(e*adjBytes), cut(e*adjBytes)
 
 	var idErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { idErr = decodeIDs(m, kinds, idEnds, ids) })
+	wg.Go(func() { idErr = decodeIDs(m, kinds, idEnds, ids, key, index) })
 	var out, in adjLists
 	var outSum, inSum uint64
 	var listErr error
@@ -425,14 +443,22 @@ func decodeTopology(data []byte) topoFile {
 	return f
 }
 
-// decodeIDs fills m.ids, m.kinds, m.byKind and m.index. The ids are
-// substrings of one string holding all their bytes.
-func decodeIDs(m *mem, kinds, ends, blob []byte) error {
+// decodeIDs fills m.ids, m.kinds and m.byKind, and m.index with the
+// table saved under key, used where it is (like viewLists' lists). The
+// ids are substrings of one string holding all their bytes.
+func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) error {
 	n := len(kinds)
+	slots, ok := castSlice[uint64](index, 8)
+	if !ok || !nativeLayout() {
+		return errors.New("the id index is not aligned in memory")
+	}
+	var err error
+	if m.index, err = loadIDIndex(key, slots, n); err != nil {
+		return err
+	}
 	all := string(blob)
 	m.ids = make([]string, n)
 	m.kinds = make([]Kind, n)
-	m.index = newIDIndex(n)
 	start := uint32(0)
 	for i := range n {
 		end := binary.LittleEndian.Uint32(ends[4*i:])
@@ -449,9 +475,6 @@ func decodeIDs(m *mem, kinds, ends, blob []byte) error {
 	}
 	if start != uint32(len(all)) {
 		return errors.New("id bytes left over")
-	}
-	if dup, ok := m.index.fill(m.ids); !ok {
-		return fmt.Errorf("id %q twice", dup)
 	}
 	return nil
 }

@@ -156,7 +156,8 @@ func TestTopologyCodecRoundTrip(t *testing.T) {
 
 // TestTopologyDamage flips bytes: the checksum refuses every flip, and
 // with the checksum made to match, the checks refuse it or it decodes to
-// a topology that keeps the invariants; it never panics.
+// a topology that keeps the invariants; it never panics. Such a forged
+// file may hide ids from the index (the index is not rehashed at load).
 func TestTopologyDamage(t *testing.T) {
 	good := encodeFile(t, testMem(50))
 	r := rand.New(rand.NewPCG(5, 6))
@@ -181,12 +182,13 @@ func TestTopologyDamage(t *testing.T) {
 	}
 }
 
-// checkMemStructure is checkMem without the order of lists, which a
-// well-formed but forged file may break without harm.
+// checkMemStructure is checkMem without the order of lists and with
+// lookups that may miss, which a well-formed but forged file may break
+// without harm: what a lookup finds is the id asked for.
 func checkMemStructure(t *testing.T, m *mem) {
 	t.Helper()
 	for i, id := range m.ids {
-		if j, ok := m.lookup(id); !ok || j != uint32(i) || !isIDOf(id, m.kinds[i]) {
+		if j, ok := m.lookup(id); ok && m.ids[j] != id || !isIDOf(id, m.kinds[i]) {
 			t.Fatalf("id %q at %d: lookup %d %v", id, i, j, ok)
 		}
 		for _, l := range [][]adj{m.out.of(uint32(i)), m.in.of(uint32(i))} {
