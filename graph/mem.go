@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -67,6 +68,26 @@ func (m *mem) addNode(id string, k Kind) uint32 {
 	m.in.add()
 	m.byKind[k]++
 	return i
+}
+
+// appendNode adds a node without indexing its id, for a load of many
+// (buildMem); reindex must follow before any lookup.
+func (m *mem) appendNode(id string, k Kind) {
+	m.ids = append(m.ids, id)
+	m.kinds = append(m.kinds, k)
+	m.out.add()
+	m.in.add()
+	m.byKind[k]++
+}
+
+// reindex builds the id index of all ids in one go (fill), under a new
+// key; it returns an error naming an id that is there twice.
+func (m *mem) reindex() error {
+	m.index = newIDIndex(len(m.ids))
+	if dup, ok := m.index.fill(m.ids); !ok {
+		return fmt.Errorf("id %q twice", dup)
+	}
+	return nil
 }
 
 // removeNode forgets a node; its edges must have been removed already.

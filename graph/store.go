@@ -598,10 +598,13 @@ func buildMem(db *badger.DB, ks keyspace) (*mem, error) {
 			if err != nil {
 				return fmt.Errorf("%w: stored id %q: %v", ErrCorrupt, id, err)
 			}
-			m.addNode(id, kind)
+			m.appendNode(id, kind)
 			return nil
 		}); err != nil {
 			return err
+		}
+		if err := m.reindex(); err != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 		es := m.newEdgeSet()
 		if err := scanKeys(txn, ks.prefix(famOut), func(k []byte) error {
