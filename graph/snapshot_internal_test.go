@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -49,7 +48,7 @@ func encodeFile(t testing.TB, m *mem) []byte {
 		t.Fatal(err)
 	}
 	w.Flush()
-	return binary.LittleEndian.AppendUint32(b.Bytes(), crc32.Checksum(b.Bytes(), castagnoli))
+	return binary.LittleEndian.AppendUint32(b.Bytes(), topoSum(b.Bytes()))
 }
 
 // edgesOf lists m's edges by id, sorted, and its nodes with their kinds.
@@ -170,7 +169,7 @@ func TestTopologyDamage(t *testing.T) {
 			t.Fatalf("flip %d: a damaged snapshot was used", i)
 		}
 		body := data[:len(data)-4]
-		binary.LittleEndian.PutUint32(data[len(data)-4:], crc32.Checksum(body, castagnoli))
+		binary.LittleEndian.PutUint32(data[len(data)-4:], topoSum(body))
 		if f := decodeTopology(data); f.err == nil {
 			checkMemStructure(t, f.m)
 		}
@@ -209,7 +208,7 @@ func FuzzDecodeTopology(f *testing.F) {
 		if len(data) < 4 {
 			return
 		}
-		binary.LittleEndian.PutUint32(data[len(data)-4:], crc32.Checksum(data[:len(data)-4], castagnoli))
+		binary.LittleEndian.PutUint32(data[len(data)-4:], topoSum(data[:len(data)-4]))
 		if f := decodeTopology(data); f.err == nil {
 			checkMemStructure(t, f.m)
 		}
