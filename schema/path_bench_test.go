@@ -92,3 +92,63 @@ func benchPathQuery(b *testing.B, edges int) {
 		}
 	})
 }
+
+// BenchmarkNeighborhoodQuery runs the bench harness's 2-hop query (ids and
+// names of at most 500 nodes, edge ids) through the /graphql handler on
+// the synthetic graph of 100k edges, next to the in-process Neighborhood
+// with the same values, to show what GraphQL adds.
+func BenchmarkNeighborhoodQuery(b *testing.B) {
+	ctx := context.Background()
+	st, err := graph.Open(b.TempDir(), graph.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	gen := synth.New(synth.Config{Edges: 100_000, Seed: 1})
+	if err := gen.Load(ctx, st, 0); err != nil {
+		b.Fatal(err)
+	}
+	a, err := New(st, Config{Tokens: []string{testToken}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := graph.NeighborhoodOptions{Depth: 2, Limit: 500, EdgeKeysOnly: true}
+	var roots, bodies []string
+	for _, id := range gen.Sample(400, 3) {
+		sg, err := st.Neighborhood(ctx, id, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !sg.Truncated {
+			roots = append(roots, id)
+			q, _ := json.Marshal(map[string]any{"query": `query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 500) { truncated nodes { id name } edges { id } } }`,
+				"variables": map[string]any{"id": id}})
+			bodies = append(bodies, string(q))
+		}
+	}
+	if len(roots) < 20 {
+		b.Fatalf("only %d roots with at most 500 nodes in 2 hops", len(roots))
+	}
+	b.Run("graphql", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			a.ServeHTTP(w, benchReq(bodies[i%len(bodies)]))
+			if w.Code != 200 {
+				b.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			i++
+		}
+	})
+	b.Run("in-process", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := st.Neighborhood(ctx, roots[i%len(roots)], opts); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
