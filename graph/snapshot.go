@@ -131,8 +131,8 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 			edges += len(m.out.of(uint32(i)))
 		}
 	}
-	if idBytes > math.MaxUint32 || edges > math.MaxUint32 || edges != m.edges {
-		return fmt.Errorf("a topology of %d id bytes and %d (%d) edges does not fit a snapshot", idBytes, edges, m.edges)
+	if idBytes > math.MaxUint32 || edges > math.MaxUint32 || edges != m.edges || len(m.index.slots) > math.MaxUint32 {
+		return fmt.Errorf("a topology of %d id bytes, %d (%d) edges and %d index slots does not fit a snapshot", idBytes, edges, m.edges, len(m.index.slots))
 	}
 	buf := make([]byte, 0, 64<<10)
 	written := 0 // bytes flushed, for the padding

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"os"
 	"path/filepath"
@@ -145,4 +146,31 @@ func TestTopologySnapshot(t *testing.T) {
 		t.Fatal("a damaged snapshot was used")
 	}
 	mustVerify(t, s)
+}
+
+// TestClosedSnapshotStore: a store whose topology lives in the snapshot's
+// mapping answers nothing from it once closed, since Close releases the
+// mapping; reads say the store is closed and Has finds nothing.
+func TestClosedSnapshotStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var log bytes.Buffer
+	s := openLogged(t, dir, &log)
+	mustApply(t, s, fixture())
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openLogged(t, dir, &log)
+	if !snapshotUsed(&log) || !s.Has(ctx, "person/jd-vance") {
+		t.Fatalf("the store did not open from its snapshot:\n%s", log.String())
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Has(ctx, "person/jd-vance") {
+		t.Fatal("a closed store has a node")
+	}
+	if _, _, err := s.ShortestPath(ctx, "person/jd-vance", "org/usa", graph.PathOptions{MaxDepth: 3}); !errors.Is(err, graph.ErrClosed) {
+		t.Fatalf("path on a closed store: %v, want ErrClosed", err)
+	}
 }

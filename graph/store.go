@@ -89,8 +89,9 @@ type Store struct {
 	stamps map[string][]byte // origin stamps; replaced under wmu and mu
 	seqf   *seqFile          // the commit record outside Badger; nil in memory
 	dir    string            // the database directory; "" in memory
-	// unmap releases the snapshot mapping that mem's lists were loaded
-	// into (see viewLists), at Close; nil when none was.
+	// unmap releases the snapshot mapping that mem's lists and id index
+	// live in (see viewLists, loadIDIndex), at Close; nil when none was.
+	// Nothing reads mem once closed is set.
 	unmap func()
 
 	stop  chan struct{}
@@ -703,6 +704,7 @@ func (s *Store) Close() error {
 	g.readers.Wait()
 	s.bg.Wait()
 	s.drops.Wait()
+	defer s.releaseMapping() // after the snapshot below is written from mem
 	if s.seqf != nil {
 		if err := s.seqf.f.Close(); err != nil {
 			s.log.Error().Err(err).Msg("close the commit sequence file")
@@ -719,7 +721,6 @@ func (s *Store) Close() error {
 			s.log.Warn().Err(err).Msg("write the topology snapshot; the next open scans the keys instead")
 		}
 	}
-	s.releaseMapping()
 	return nil
 }
 
@@ -835,8 +836,11 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*Node, error) {
 func (s *Store) Has(ctx context.Context, id string) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if s.closed {
+		return false // mem may live in a snapshot mapping that Close released
+	}
 	_, ok := s.mem.lookup(id)
-	return ok && !s.closed
+	return ok
 }
 
 // NodesByKind lists the nodes of a kind in id order.
