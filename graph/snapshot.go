@@ -543,4 +543,3 @@ func castSlice[T any](b []byte, size int) ([]T, bool) {
 	}
 	return unsafe.Slice((*T)(p), len(b)/size), true
 }
-
