@@ -724,8 +724,9 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// releaseMapping unmaps the snapshot that mem's lists were loaded into.
-// Nothing may read mem after: the store is closed, or was never opened.
+// releaseMapping unmaps the snapshot that mem's lists and id index were
+// loaded into. Nothing may read mem after: the store is closed, or was
+// never opened.
 func (s *Store) releaseMapping() {
 	if s.unmap != nil {
 		s.unmap()
