@@ -448,8 +448,11 @@ func decodeTopology(data []byte) topoFile {
 // ids are substrings of one string holding all their bytes.
 func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) error {
 	n := len(kinds)
+	if !nativeLayout() {
+		return errors.New("the id index is laid out for a little-endian machine")
+	}
 	slots, ok := castSlice[uint64](index, 8)
-	if !ok || !nativeLayout() {
+	if !ok {
 		return errors.New("the id index is not aligned in memory")
 	}
 	var err error
