@@ -28,39 +28,50 @@ func BenchmarkPathQuery(b *testing.B) {
 	}
 }
 
-func benchPathQuery(b *testing.B, edges int) {
-	ctx := context.Background()
+// synthAPI loads the synthetic graph of the given size into an on-disk
+// store, closed at the end of the benchmark, and returns the API over it.
+func synthAPI(b *testing.B, edges int) (*API, *graph.Store, *synth.Generator) {
+	b.Helper()
 	st, err := graph.Open(b.TempDir(), graph.Options{NoSync: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
+	b.Cleanup(func() { st.Close() })
 	gen := synth.New(synth.Config{Edges: edges, Seed: 1})
-	if err := gen.Load(ctx, st, 0); err != nil {
+	if err := gen.Load(context.Background(), st, 0); err != nil {
 		b.Fatal(err)
 	}
 	a, err := New(st, Config{Tokens: []string{testToken}})
 	if err != nil {
 		b.Fatal(err)
 	}
+	return a, st, gen
+}
+
+// serveBodies runs the request bodies through the handler in turn.
+func serveBodies(b *testing.B, a *API, bodies []string) {
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		a.ServeHTTP(w, benchReq(bodies[i%len(bodies)]))
+		if w.Code != 200 {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		i++
+	}
+}
+
+func benchPathQuery(b *testing.B, edges int) {
+	ctx := context.Background()
+	a, st, gen := synthAPI(b, edges)
 	pairs := gen.Pairs(256, 2)
 	bodies := make([]string, len(pairs))
 	for i, p := range pairs {
 		q, _ := json.Marshal(map[string]string{"query": fmt.Sprintf(`{ path(from: %q, to: %q, maxDepth: 8) { length nodes { id name } edges { id } } }`, p[0], p[1])})
 		bodies[i] = string(q)
 	}
-	b.Run("graphql", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			w := httptest.NewRecorder()
-			a.ServeHTTP(w, benchReq(bodies[i%len(bodies)]))
-			if w.Code != 200 {
-				b.Fatalf("status %d: %s", w.Code, w.Body)
-			}
-			i++
-		}
-	})
+	b.Run("graphql", func(b *testing.B) { serveBodies(b, a, bodies) })
 	b.Run("graphql-http", func(b *testing.B) {
 		srv := httptest.NewServer(a)
 		defer srv.Close()
@@ -99,19 +110,7 @@ func benchPathQuery(b *testing.B, edges int) {
 // with the same values, to show what GraphQL adds.
 func BenchmarkNeighborhoodQuery(b *testing.B) {
 	ctx := context.Background()
-	st, err := graph.Open(b.TempDir(), graph.Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	gen := synth.New(synth.Config{Edges: 100_000, Seed: 1})
-	if err := gen.Load(ctx, st, 0); err != nil {
-		b.Fatal(err)
-	}
-	a, err := New(st, Config{Tokens: []string{testToken}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, st, gen := synthAPI(b, 100_000)
 	opts := graph.NeighborhoodOptions{Depth: 2, Limit: 500, EdgeKeysOnly: true}
 	var roots, bodies []string
 	for _, id := range gen.Sample(400, 3) {
@@ -129,18 +128,7 @@ func BenchmarkNeighborhoodQuery(b *testing.B) {
 	if len(roots) < 20 {
 		b.Fatalf("only %d roots with at most 500 nodes in 2 hops", len(roots))
 	}
-	b.Run("graphql", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			w := httptest.NewRecorder()
-			a.ServeHTTP(w, benchReq(bodies[i%len(bodies)]))
-			if w.Code != 200 {
-				b.Fatalf("status %d: %s", w.Code, w.Body)
-			}
-			i++
-		}
-	})
+	b.Run("graphql", func(b *testing.B) { serveBodies(b, a, bodies) })
 	b.Run("in-process", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
