@@ -29,6 +29,7 @@ func datasetAPI(t *testing.T, cfg Config) *API {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shadowed(t, a)
 	return a
 }
 

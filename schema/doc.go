@@ -24,7 +24,10 @@
 //  4. the cost: estimated nodes returned, multiplying list sizes from
 //     first/limit arguments (MaxCost);
 //  5. authorization for mutations (Tokens, compared in constant time);
-//  6. execution under the request Timeout, whose context reaches graph.
+//  6. execution under the request Timeout, whose context reaches graph:
+//     queries by exec, on the request's goroutine, writing the JSON as it
+//     resolves; mutations, introspection and variables graphql-go would
+//     refuse by graphql.Execute (see exec.go).
 //
 // # Errors
 //
@@ -40,6 +43,6 @@
 //
 // # Responses
 //
-// graphql-go returns data as maps, so responses are encoded by walking the
-// operation's selection sets: keys come back in query order.
+// Keys come back in query order: exec writes them so, and graphql.Execute's
+// maps are encoded by walking the operation's selection sets.
 package schema

@@ -20,9 +20,10 @@ type jsonWriter struct {
 
 func (w *jsonWriter) bytes() []byte { return w.buf }
 
-// response writes {"errors":[...],"data":{...}}. Without withData the
-// data entry is left out, as for request errors.
-func (w *jsonWriter) response(p *prepared, op *ast.OperationDefinition, data map[string]any, errs []outError, withData bool) {
+// response writes {"errors":[...],"data":...}; data writes the data
+// entry's value. Without data the entry is left out, as for request
+// errors.
+func (w *jsonWriter) response(errs []outError, data func(w *jsonWriter)) {
 	if w.buf == nil {
 		w.buf = make([]byte, 0, 1024)
 	}
@@ -37,16 +38,12 @@ func (w *jsonWriter) response(p *prepared, op *ast.OperationDefinition, data map
 		}
 		w.buf = append(w.buf, ']')
 	}
-	if withData {
+	if data != nil {
 		if len(errs) > 0 {
 			w.buf = append(w.buf, ',')
 		}
 		w.buf = append(w.buf, `"data":`...)
-		if data == nil || op == nil {
-			w.buf = append(w.buf, "null"...)
-		} else {
-			w.object(data, op.SelectionSet.Selections, p.fragments)
-		}
+		data(w)
 	}
 	w.buf = append(w.buf, "}\n"...)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -84,6 +85,15 @@ func FuzzHandler(f *testing.F) {
 		f.Add(s, false)
 	}
 	a, _ := newAPI(f, Config{MaxBodyBytes: 64 << 10})
+	// Every query exec answers is answered by graphql.Execute too, and
+	// the two must agree.
+	var mismatch atomic.Pointer[string]
+	a.shadow = func(query string, fast, slow outcome) {
+		if diff := outcomeDiff(fast, slow); diff != "" {
+			m := fmt.Sprintf("exec and graphql.Execute differ (%s) on %s\nexec:    %s\ngraphql: %s", diff, query, fast.body, slow.body)
+			mismatch.Store(&m)
+		}
+	}
 	h := Limit(a, LimitConfig{MaxInFlight: 1024, Rate: 10000, Burst: 10000}, zerolog.Nop())
 	f.Fuzz(func(t *testing.T, body string, graphQLResponse bool) {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
@@ -94,6 +104,9 @@ func FuzzHandler(f *testing.F) {
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
+		if m := mismatch.Swap(nil); m != nil {
+			t.Fatal(*m)
+		}
 		var keys map[string]json.RawMessage
 		if err := json.Unmarshal(w.Body.Bytes(), &keys); err != nil {
 			t.Fatalf("response is not a JSON object: %v\n%s", err, w.Body.Bytes())

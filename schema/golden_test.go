@@ -107,6 +107,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			shadowed(t, a)
 			var hdr []string
 			if g.auth {
 				hdr = bearer()

@@ -27,6 +27,7 @@ type prepared struct {
 	doc       *ast.Document
 	ops       []*ast.OperationDefinition
 	fragments map[string]*ast.FragmentDefinition
+	defs      map[string]ast.Definition        // fragments again, as ResolveInfo.Fragments wants them
 	depth     map[*ast.OperationDefinition]int // nesting with fragments expanded
 	// costs holds the cost of each operation without variables, which
 	// depends on nothing else.
@@ -163,7 +164,8 @@ func (a *API) parseAndCheck(query string) (*prepared, []outError) {
 	if err != nil {
 		return nil, []outError{fromGQL(gqlerrors.FormatError(err), CodeBadUserInput)}
 	}
-	p := &prepared{doc: doc, fragments: map[string]*ast.FragmentDefinition{}, depth: map[*ast.OperationDefinition]int{}}
+	p := &prepared{doc: doc, fragments: map[string]*ast.FragmentDefinition{}, defs: map[string]ast.Definition{},
+		depth: map[*ast.OperationDefinition]int{}}
 	for _, d := range doc.Definitions {
 		switch d := d.(type) {
 		case *ast.OperationDefinition:
@@ -178,6 +180,7 @@ func (a *API) parseAndCheck(query string) (*prepared, []outError) {
 				return nil, []outError{{Code: CodeBadUserInput, Message: fmt.Sprintf("fragment %q is defined more than once", d.Name.Value)}}
 			}
 			p.fragments[d.Name.Value] = d
+			p.defs[d.Name.Value] = d
 		default:
 			return nil, []outError{{Code: CodeBadUserInput, Message: "the document may hold only operations and fragments"}}
 		}

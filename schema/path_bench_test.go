@@ -68,7 +68,8 @@ func benchPathQuery(b *testing.B, edges int) {
 	pairs := gen.Pairs(256, 2)
 	bodies := make([]string, len(pairs))
 	for i, p := range pairs {
-		q, _ := json.Marshal(map[string]string{"query": fmt.Sprintf(`{ path(from: %q, to: %q, maxDepth: 8) { length nodes { id name } edges { id } } }`, p[0], p[1])})
+		q, _ := json.Marshal(map[string]any{"query": `query($from: ID!, $to: ID!) { path(from: $from, to: $to, maxDepth: 8) { length nodes { id name } edges { id } } }`,
+			"variables": map[string]any{"from": p[0], "to": p[1]}})
 		bodies[i] = string(q)
 	}
 	b.Run("graphql", func(b *testing.B) { serveBodies(b, a, bodies) })
