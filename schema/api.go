@@ -114,9 +114,15 @@ type API struct {
 	cfg    Config
 	log    zerolog.Logger
 	schema graphql.Schema
-	cache  *lru
-	tokens [][sha256.Size]byte
-	cors   map[string]bool
+	// execSchema is a copy of schema, taken before any validation, for
+	// execution only. graphql-go's Schema.IsPossibleType writes a cache
+	// into the Schema it is called on; validation calls it on schema, so
+	// requests that copy the Schema into ResolveInfo or ExecuteParams copy
+	// this one, which nothing writes.
+	execSchema graphql.Schema
+	cache      *lru
+	tokens     [][sha256.Size]byte
+	cors       map[string]bool
 	// shadow, when set, gets every query answered by exec together with
 	// graphql.Execute's answer to it; tests set it to compare the two.
 	shadow func(query string, fast, slow outcome)
@@ -150,7 +156,7 @@ func New(store *graph.Store, cfg Config) (*API, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema: build: %w", err)
 	}
-	a.schema = s
+	a.schema, a.execSchema = s, s
 	return a, nil
 }
 

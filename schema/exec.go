@@ -26,21 +26,25 @@ import (
 // words those errors itself.
 
 // execField is one response key of a selection set: the fields that
-// produce it, merged, and what they share for the whole request.
+// produce it, merged, and what they share.
 type execField struct {
 	key  string
 	name string
 	def  *graphql.FieldDefinition // nil: not a field of the type (left out)
 	asts []*ast.Field
-	// args are the field's argument values. They depend only on the
-	// document and the variables, so they are computed once per request,
-	// not once per list item.
-	args  map[string]any
-	nodes []ast.Node // asts as ast.Node, for error locations
+	// args are the field's argument values when they use no variable;
+	// varArgs says they do, and are computed for each request.
+	args    map[string]any
+	varArgs bool
+	nodes   []ast.Node // asts as ast.Node, for error locations
+	// shared says the field belongs to a selection set kept in the
+	// prepared document for every request (see fields).
+	shared bool
 }
 
 // setKey names the selection set of a field completed as an object type.
 type setKey struct {
+	op     *ast.OperationDefinition
 	parent *execField // nil for the operation's own selection set
 	t      *graphql.Object
 }
@@ -54,7 +58,11 @@ type executor struct {
 	vars   map[string]any
 	w      jsonWriter
 	errs   []gqlerrors.FormattedError
-	sets   map[setKey][]*execField
+	sets   map[setKey][]*execField       // this request's selection sets
+	args   map[*execField]map[string]any // this request's argument values that use variables
+	// dynamic says that the selection set being collected applies
+	// @skip or @include with a variable.
+	dynamic bool
 }
 
 // bail stops exec: the request goes to graphql.Execute instead.
@@ -65,11 +73,11 @@ type bail struct{}
 // then. Otherwise data is the JSON of the data entry ("null" when a
 // non-null root field failed) and errs the field errors.
 func (a *API) exec(ctx context.Context, p *prepared, op *ast.OperationDefinition, variables map[string]any) (data []byte, errs []gqlerrors.FormattedError, handled bool) {
-	vars, ok := coerceVariables(&a.schema, op, variables)
+	vars, ok := coerceVariables(&a.execSchema, op, variables)
 	if !ok {
 		return nil, nil, false
 	}
-	x := &executor{ctx: ctx, schema: &a.schema, p: p, op: op, vars: vars, sets: map[setKey][]*execField{}}
+	x := &executor{ctx: ctx, schema: &a.execSchema, p: p, op: op, vars: vars}
 	x.w.buf = make([]byte, 0, 1024)
 	defer func() {
 		// bail, or a panic outside any resolver (a scalar's ParseLiteral,
@@ -89,14 +97,20 @@ func (a *API) exec(ctx context.Context, p *prepared, op *ast.OperationDefinition
 
 // fields returns the response keys of the selection sets of parent's
 // fields (the operation's when parent is nil) for the runtime type t, in
-// query order, with fragments expanded and @skip/@include applied.
+// query order, with fragments expanded and @skip/@include applied. A set
+// that does not depend on the variables, under a parent that does not
+// either, is kept in the prepared document for every later request.
 func (x *executor) fields(parent *execField, t *graphql.Object) []*execField {
-	k := setKey{parent, t}
+	k := setKey{x.op, parent, t}
 	if fs, ok := x.sets[k]; ok {
 		return fs
 	}
+	if fs, ok := x.p.sets.Load(k); ok {
+		return fs.([]*execField)
+	}
 	var fs []*execField
 	var visited []string
+	x.dynamic = false
 	if parent == nil {
 		fs = x.collect(t, x.op.SelectionSet, fs, &visited, true)
 	} else {
@@ -106,18 +120,69 @@ func (x *executor) fields(parent *execField, t *graphql.Object) []*execField {
 			}
 		}
 	}
+	shared := !x.dynamic && (parent == nil || parent.shared)
 	for _, f := range fs {
+		f.shared = shared
 		f.def = x.fieldDef(t, f.name)
 		if f.def != nil {
-			f.args = x.argValues(f.def.Args, f.asts[0].Arguments)
+			for _, a := range f.asts[0].Arguments {
+				f.varArgs = f.varArgs || a != nil && usesVariable(a.Value)
+			}
+			if !f.varArgs {
+				f.args = x.argValues(f.def.Args, f.asts[0].Arguments)
+			}
 		}
 		f.nodes = make([]ast.Node, len(f.asts))
 		for i, a := range f.asts {
 			f.nodes[i] = a
 		}
 	}
+	if shared {
+		got, _ := x.p.sets.LoadOrStore(k, fs)
+		return got.([]*execField)
+	}
+	if x.sets == nil {
+		x.sets = map[setKey][]*execField{}
+	}
 	x.sets[k] = fs
 	return fs
+}
+
+// argsOf returns the field's argument values for this request.
+func (x *executor) argsOf(f *execField) map[string]any {
+	if !f.varArgs {
+		return f.args
+	}
+	if args, ok := x.args[f]; ok {
+		return args
+	}
+	if x.args == nil {
+		x.args = map[*execField]map[string]any{}
+	}
+	args := x.argValues(f.def.Args, f.asts[0].Arguments)
+	x.args[f] = args
+	return args
+}
+
+// usesVariable reports whether a value literal holds a variable.
+func usesVariable(v ast.Value) bool {
+	switch v := v.(type) {
+	case *ast.Variable:
+		return true
+	case *ast.ListValue:
+		for _, e := range v.Values {
+			if usesVariable(e) {
+				return true
+			}
+		}
+	case *ast.ObjectValue:
+		for _, f := range v.Fields {
+			if f != nil && usesVariable(f.Value) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // collect adds the fields of set to fs, as graphql-go's collectFields
@@ -190,6 +255,9 @@ func (x *executor) include(ds []*ast.Directive) bool {
 		if d == nil || d.Name == nil {
 			continue
 		}
+		for _, a := range d.Arguments {
+			x.dynamic = x.dynamic || a != nil && usesVariable(a.Value)
+		}
 		switch d.Name.Value {
 		case graphql.SkipDirective.Name:
 			if v, ok := x.argValues(graphql.SkipDirective.Args, d.Arguments)["if"].(bool); ok && v {
@@ -219,11 +287,19 @@ func (x *executor) matches(cond *ast.Named, t *graphql.Object) bool {
 	if ct == graphql.Type(t) || ct.Name() == t.Name() {
 		return true
 	}
-	switch ct := ct.(type) {
-	case *graphql.Interface:
-		return x.schema.IsPossibleType(ct, t)
-	case *graphql.Union:
-		return x.schema.IsPossibleType(ct, t)
+	if ct, ok := ct.(graphql.Abstract); ok {
+		return x.possible(ct, t)
+	}
+	return false
+}
+
+// possible is Schema.IsPossibleType without its cache, which it writes
+// into the shared Schema.
+func (x *executor) possible(at graphql.Abstract, t *graphql.Object) bool {
+	for _, pt := range x.schema.PossibleTypes(at) {
+		if pt.Name() == t.Name() {
+			return true
+		}
 	}
 	return false
 }
@@ -296,7 +372,7 @@ func (x *executor) resolve(f *execField, src any, info graphql.ResolveInfo) (v a
 	if fn == nil {
 		fn = graphql.DefaultResolveFn
 	}
-	v, rerr := fn(graphql.ResolveParams{Source: src, Args: f.args, Info: info, Context: x.ctx})
+	v, rerr := fn(graphql.ResolveParams{Source: src, Args: x.argsOf(f), Info: info, Context: x.ctx})
 	if rerr != nil {
 		return nil, rerr
 	}
@@ -450,7 +526,7 @@ func (x *executor) abstract(t graphql.Abstract, resolveType graphql.ResolveTypeF
 		return cFail, gqlerrors.NewFormattedError(fmt.Sprintf(`Abstract type %v must resolve to an Object type at runtime `+
 			`for field %v.%v with value "%v", received "%v".`, t, info.ParentType, info.FieldName, v, rt))
 	}
-	if !x.schema.IsPossibleType(t, rt) {
+	if !x.possible(t, rt) {
 		return cFail, gqlerrors.NewFormattedError(fmt.Sprintf(`Runtime Object type "%v" is not a possible type for "%v".`, rt, t))
 	}
 	return x.objectValue(rt, f, info, path, v)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stancegraph/stancegraph/graph"
@@ -197,3 +198,36 @@ func TestExecHandles(t *testing.T) {
 }
 
 func bytesContains(b []byte, s string) bool { return strings.Contains(string(b), s) }
+
+// TestExecPlansFollowVariables runs documents whose selection sets exec
+// keeps between requests with different variables: what depends on them
+// (arguments, @skip and @include) must follow each request's values, also
+// under a parent set that is kept, and under requests running at once.
+func TestExecPlansFollowVariables(t *testing.T) {
+	a, _ := newAPI(t, Config{})
+	q := `query($id: ID!, $full: Boolean!) {
+	  stats { nodes }
+	  node(id: $id) { id ... on Person @include(if: $full) { name } ... on Organization { name @skip(if: $full) } }
+	}`
+	want := map[string]string{
+		"person/jd-vance/true":  `{"id":"person/jd-vance","name":"J.D. Vance"}`,
+		"person/jd-vance/false": `{"id":"person/jd-vance"}`,
+		"org/eu/true":           `{"id":"org/eu"}`,
+		"org/eu/false":          `{"id":"org/eu","name":"European Union"}`,
+	}
+	var wg sync.WaitGroup
+	for round := range 8 {
+		for key, w := range want {
+			id := strings.TrimSuffix(strings.TrimSuffix(key, "/true"), "/false")
+			isFull := strings.HasSuffix(key, "/true")
+			wg.Go(func() {
+				r := post(t, a, q, map[string]any{"id": id, "full": isFull})
+				b, _ := json.Marshal(jsonAt(r.Data, "node"))
+				if string(b) != w {
+					t.Errorf("round %d, %s: node = %s, want %s", round, key, b, w)
+				}
+			})
+		}
+	}
+	wg.Wait()
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/graphql-go/graphql"
@@ -32,6 +33,9 @@ type prepared struct {
 	// costs holds the cost of each operation without variables, which
 	// depends on nothing else.
 	costs map[*ast.OperationDefinition]opCost
+	// sets holds exec's selection sets that depend on no variable, keyed
+	// by setKey, filled by the first request that needs each.
+	sets sync.Map
 }
 
 type opCost struct {

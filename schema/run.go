@@ -131,7 +131,7 @@ func (a *API) run(ctx context.Context, req Request, o runOptions) outcome {
 		}
 	}
 	res := graphql.Execute(graphql.ExecuteParams{
-		Schema:        a.schema,
+		Schema:        a.execSchema,
 		AST:           p.doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
@@ -195,7 +195,7 @@ func (a *API) shadowRun(ctx context.Context, req Request, p *prepared, op *ast.O
 	ctx = withState(ctx, &reqState{id: old.id, authorized: old.authorized, nodes: map[string]*graph.Node{},
 		growStack: p.depth[op] >= growStackDepth})
 	res := graphql.Execute(graphql.ExecuteParams{
-		Schema: a.schema, AST: p.doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx,
+		Schema: a.execSchema, AST: p.doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx,
 	})
 	slow := a.encodeResult(ctx, p, op, res)
 	slow.op, slow.cost = fast.op, fast.cost
