@@ -246,7 +246,7 @@ func (b *bench) httpRows(ctx context.Context, d *dataset, work string, q *queryS
 		"stancegraph GraphQL", "networkx shortest_path_length", pathQ, func() ([]time.Duration, error) { return nx.pass("path") }); err != nil {
 		return err
 	}
-	if err := b.httpFloorRow(ctx, size, srv, q, nx); err != nil {
+	if err := b.httpFloorRows(ctx, size, work, srv, q, nx); err != nil {
 		return err
 	}
 	if err := srv.stop(); err != nil {
@@ -557,56 +557,6 @@ func (b *bench) pointQuery(ctx context.Context) error {
 		Ratio: spreadOf(ratios), RatioDef: "ours / bare", Goal: "≤ 5× bare", GoalVal: 5, Reps: b.cfg.reps,
 		Notes: "schema.BenchmarkPointQuery vs BenchmarkBareHandler, -benchmem, httptest recorder"})
 	return nil
-}
-
-// httpFloorRow measures the floor under any shortest-path answer over HTTP:
-// a bare net/http handler that decodes the same request and sends back the
-// answer stancegraph gave, stored beforehand, to the same kind of client.
-// Whatever a server computes comes on top of this round trip, so where
-// networkx in-process is less than twice as slow as the floor, the goal of
-// 2× over HTTP is out of reach for any server.
-func (b *bench) httpFloorRow(ctx context.Context, size string, srv *server, q *querySet, nx *nxProc) error {
-	answers := map[[2]string][]byte{}
-	for _, p := range q.pairs {
-		body, _ := json.Marshal(map[string]any{"query": gqlPath, "variables": pathVars(p)})
-		resp, err := srv.client.Post(srv.url+"/graphql", "application/json", bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		data, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return err
-		}
-		answers[p] = data
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Query     string
-			Variables struct{ From, To string }
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || answers[[2]string{req.Variables.From, req.Variables.To}] == nil {
-			http.Error(w, "unknown query", http.StatusBadRequest)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(answers[[2]string{req.Variables.From, req.Variables.To}])
-	})}
-	go hs.Serve(ln)
-	defer hs.Close()
-	floor := &server{url: "http://" + ln.Addr().String(), client: &http.Client{}}
-	floorQ := func() ([]time.Duration, error) {
-		return timeEach(len(q.pairs), func(i int) error {
-			return floor.gql(ctx, gqlPath, pathVars(q.pairs[i]), nil)
-		})
-	}
-	return b.latencyRow(row{What: "shortest path over HTTP: the floor", Size: size, Goal: "reference: what 2× over HTTP needs", GoalVal: 2,
-		Notes: "a bare net/http handler that decodes the request and sends stancegraph's answer stored beforehand; same client; any server's time is this plus its work"},
-		"bare net/http, stored answer", "networkx shortest_path_length", floorQ, func() ([]time.Duration, error) { return nx.pass("path") })
 }
 
 func egoVars(id string) map[string]any { return map[string]any{"id": id} }
