@@ -104,7 +104,7 @@ func (s *Store) Verify(ctx context.Context) error {
 		var byKind [len(kindNames)]int
 		nodes := map[string]bool{}
 		var textDocs, textLen uint64
-		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famNode), PrefetchValues: true})
+		it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famNode), PrefetchValues: true})
 		for it.Rewind(); it.Valid(); it.Next() {
 			id, err := v.ks.parseNode(it.Item().Key())
 			if err != nil {
@@ -130,7 +130,7 @@ func (s *Store) Verify(ctx context.Context) error {
 		textDocs, textLen = uint64(p.textDocs), uint64(p.textLen)
 
 		edges := map[edgeKey]bool{}
-		if err := scanKeys(v.txn, v.ks.prefix(famOut), func(k []byte) error {
+		if err := scanKeys(v.tx(), v.ks.prefix(famOut), func(k []byte) error {
 			t, from, to, err := v.ks.parseEdge(k, famOut)
 			if err != nil {
 				return fmt.Errorf("%w: edge key: %v", ErrCorrupt, err)
@@ -152,7 +152,7 @@ func (s *Store) Verify(ctx context.Context) error {
 		// Every stored index key must be expected, with its value (no
 		// key of the pre-block postings family 't' is).
 		for _, fam := range []byte{famIn, famPos, famDate, famTerm, famTextLen} {
-			it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam), PrefetchValues: true})
+			it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam), PrefetchValues: true})
 			for it.Rewind(); it.Valid(); it.Next() {
 				if err := ctx.Err(); err != nil {
 					it.Close()
@@ -232,7 +232,7 @@ func verifyPostings(ctx context.Context, v *view, want map[string][]termEdit, re
 			exp[key{t, e.id}] = e
 		}
 	}
-	it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famWords), PrefetchValues: true})
+	it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famWords), PrefetchValues: true})
 	defer it.Close()
 	var ps []posting
 	lastTerm, lastID := "", ""

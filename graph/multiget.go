@@ -24,7 +24,7 @@ func (v *view) eachValue(fam byte, keys [][]byte, fn func(i int, val []byte) err
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(keys[a], keys[b]) })
-	it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam)})
+	it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam)})
 	defer it.Close()
 	for n, i := range order {
 		if n%1024 == 0 {

@@ -82,7 +82,7 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 			if prefix {
 				pfx = v.ks.postingsStarting(t)
 			}
-			it := v.txn.NewIterator(badger.IteratorOptions{Prefix: pfx, PrefetchValues: true, PrefetchSize: 16})
+			it := v.tx().NewIterator(badger.IteratorOptions{Prefix: pfx, PrefetchValues: true, PrefetchSize: 16})
 			n := 0
 			for it.Rewind(); it.Valid(); it.Next() {
 				if n++; n%64 == 0 {

@@ -197,7 +197,7 @@ func (v *view) stanceCandidates(q StanceQuery) ([]string, error) {
 
 // scanIndex iterates keys of a family from start on while fn says go on.
 func (v *view) scanIndex(start []byte, fam byte, fn func(k []byte) (bool, error)) error {
-	it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam)})
+	it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(fam)})
 	defer it.Close()
 	n := 0
 	for it.Seek(start); it.Valid(); it.Next() {

@@ -738,15 +738,27 @@ func (s *Store) releaseMapping() {
 // generation, and, for readers that asked for it, the in-memory topology
 // that matches the snapshot.
 type view struct {
-	ctx context.Context
-	txn *badger.Txn
-	ks  keyspace
-	mem *mem // nil unless the reader asked for it
+	ctx  context.Context
+	db   *badger.DB
+	once sync.Once
+	txn  *badger.Txn // Badger's snapshot, begun by the first tx
+	ks   keyspace
+	mem  *mem // nil unless the reader asked for it
+}
+
+// tx returns the view's Badger transaction, beginning it on first use: a
+// walk that reads only the in-memory topology begins none (each costs two
+// messages to Badger's watermark goroutine, and the wake-ups they cause).
+// It is safe to call from goroutines fn starts.
+func (v *view) tx() *badger.Txn {
+	v.once.Do(func() { v.txn = v.db.NewTransaction(false) })
+	return v.txn
 }
 
 // read runs fn on a snapshot. With withMem, Store.mu stays read-locked
-// while fn runs so that mem cannot change under it; without, only the
-// generation is pinned and writers go on.
+// while fn runs so that mem cannot change under it, and Badger's
+// transaction begins only if fn reads from Badger (view.tx); without,
+// only the generation is pinned and writers go on.
 func (s *Store) read(ctx context.Context, withMem bool, fn func(v *view) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -757,12 +769,19 @@ func (s *Store) read(ctx context.Context, withMem bool, fn func(v *view) error) 
 		return ErrClosed
 	}
 	g := s.gen
-	v := &view{ctx: ctx, txn: s.db.NewTransaction(false), ks: keyspace{g.id}}
-	defer v.txn.Discard()
+	v := &view{ctx: ctx, db: s.db, ks: keyspace{g.id}}
+	defer func() {
+		if v.txn != nil {
+			v.txn.Discard()
+		}
+	}()
 	if withMem {
 		v.mem = s.mem
 		defer s.mu.RUnlock()
 	} else {
+		// Without the lock, the snapshot is taken now, as the read
+		// begins; with it, nothing changes until fn returns.
+		v.tx()
 		g.readers.Add(1)
 		defer g.readers.Done()
 		s.mu.RUnlock()
@@ -771,7 +790,7 @@ func (s *Store) read(ctx context.Context, withMem bool, fn func(v *view) error) 
 }
 
 func (v *view) node(id string) (*Node, error) {
-	item, err := v.txn.Get(v.ks.node(id))
+	item, err := v.tx().Get(v.ks.node(id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, fmt.Errorf("node %s: %w", id, ErrNotFound)
 	}
@@ -786,7 +805,7 @@ func (v *view) node(id string) (*Node, error) {
 }
 
 func (v *view) edge(t EdgeType, from, to string) (*Edge, error) {
-	item, err := v.txn.Get(v.ks.out(t, from, to))
+	item, err := v.tx().Get(v.ks.out(t, from, to))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, fmt.Errorf("edge %s: %w", EdgeID(t, from, to), ErrNotFound)
 	}
@@ -857,7 +876,7 @@ func (s *Store) NodesByKind(ctx context.Context, k Kind, p Page) (NodePage, erro
 	err = s.read(ctx, true, func(v *view) error {
 		page.Total = v.mem.byKind[k]
 		prefix := v.ks.nodesOfKind(k)
-		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: min(max(p.First, 1), 100)})
+		it := v.tx().NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: min(max(p.First, 1), 100)})
 		defer it.Close()
 		start := prefix
 		if after != "" {
@@ -921,7 +940,7 @@ func (s *Store) Edges(ctx context.Context, id string, dir Direction, types []Edg
 		}
 		if dir&Out != 0 {
 			for _, p := range prefixes(v.ks.outOf, v.ks.outOfType) {
-				it := v.txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
+				it := v.tx().NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
 				for it.Rewind(); it.Valid(); it.Next() {
 					t, from, to, err := v.ks.parseEdge(it.Item().Key(), famOut)
 					if err != nil {
@@ -941,7 +960,7 @@ func (s *Store) Edges(ctx context.Context, id string, dir Direction, types []Edg
 		if dir&In != 0 {
 			for _, p := range prefixes(v.ks.inOf, v.ks.inOfType) {
 				var keys [][3]string
-				if err := scanKeys(v.txn, p, func(k []byte) error {
+				if err := scanKeys(v.tx(), p, func(k []byte) error {
 					t, from, to, err := v.ks.parseEdge(k, famIn)
 					keys = append(keys, [3]string{string(t), from, to})
 					return err
@@ -991,7 +1010,7 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 // Writers are not blocked while it runs.
 func (s *Store) ForEachNode(ctx context.Context, fn func(*Node) error) error {
 	return s.read(ctx, false, func(v *view) error {
-		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famNode), PrefetchValues: true, PrefetchSize: 100})
+		it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famNode), PrefetchValues: true, PrefetchSize: 100})
 		defer it.Close()
 		i := 0
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -1016,7 +1035,7 @@ func (s *Store) ForEachNode(ctx context.Context, fn func(*Node) error) error {
 // snapshot. Writers are not blocked while it runs.
 func (s *Store) ForEachEdge(ctx context.Context, fn func(*Edge) error) error {
 	return s.read(ctx, false, func(v *view) error {
-		it := v.txn.NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famOut), PrefetchValues: true, PrefetchSize: 100})
+		it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famOut), PrefetchValues: true, PrefetchSize: 100})
 		defer it.Close()
 		i := 0
 		for it.Rewind(); it.Valid(); it.Next() {
