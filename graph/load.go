@@ -371,14 +371,21 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 		wg.Go(func() {
 			pt := &parts[w]
 			pt.terms = map[string]uint32{}
+			tf := map[string]uint32{}
 			for r := lo; r < hi; r++ {
 				if (r-lo)%1024 == 0 {
 					if errs[w] = ctx.Err(); errs[w] != nil {
 						return
 					}
 				}
-				tf, length := nodeTerms(nodes[r])
-				lengths[r] = length
+				// One map for every node, unless a node made it large:
+				// clearing costs its capacity, not its length.
+				if len(tf) > 256 {
+					tf = map[string]uint32{}
+				} else {
+					clear(tf)
+				}
+				lengths[r] = addNodeTerms(tf, nodes[r])
 				for t, f := range tf {
 					ti, ok := pt.terms[t]
 					if !ok {

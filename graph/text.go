@@ -105,6 +105,13 @@ func nodeFields(n *Node) []textField {
 // not made to look longer than it is.
 func nodeTerms(n *Node) (tf map[string]uint32, length uint32) {
 	tf = make(map[string]uint32)
+	return tf, addNodeTerms(tf, n)
+}
+
+// addNodeTerms adds the node's weighted term frequencies to tf, which
+// holds no terms yet, and returns its weighted length, as nodeTerms does.
+// A bulk load reuses one tf for many nodes.
+func addNodeTerms(tf map[string]uint32, n *Node) (length uint32) {
 	tokens := 0
 	for _, f := range nodeFields(n) {
 		if tokens >= maxNodeTokens {
@@ -124,7 +131,7 @@ func nodeTerms(n *Node) (tf map[string]uint32, length uint32) {
 			return true
 		})
 	}
-	return tf, length
+	return length
 }
 
 // indexTerms tokenizes and folds text for indexing. Returned in text
@@ -160,8 +167,9 @@ func queryTerms(q string) []string {
 		q = q[:maxQueryLen] // a cut rune reads as invalid bytes, a separator
 	}
 	var out []string
+	var fb foldBuf
 	scanWords(q, func(start, end int, _ bool) bool {
-		t, _ := fold(q[start:end])
+		t, _ := fold(q[start:end], &fb)
 		if t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
@@ -336,8 +344,9 @@ func eachForm(s string, fn func(start, end int, t, alt string, compound bool) bo
 		return ok
 	}
 	stopped := false
+	var fb foldBuf
 	scanWords(s, func(ws, we int, joined bool) bool {
-		t, alt := fold(s[ws:we])
+		t, alt := fold(s[ws:we], &fb)
 		if t == "" {
 			return true
 		}
@@ -389,11 +398,15 @@ func cutRunes(s string, n int) string {
 	return s[:n]
 }
 
+// foldBuf is fold's working memory, kept from word to word so that a
+// word with letters beyond ASCII costs only its term's string.
+type foldBuf struct{ norm, b, a []byte }
+
 // fold returns the term of a raw word (see the top of this file) and, when
 // the word has a German umlaut, its spelling with "ae", "oe", "ue" (alt,
 // otherwise ""). Only the first maxWordScan bytes of the word are read, and
 // the term is cut to maxTermLen bytes.
-func fold(w string) (t, alt string) {
+func fold(w string, fb *foldBuf) (t, alt string) {
 	w = cutRunes(w, maxWordScan)
 	ascii, upper := true, false
 	for i := 0; i < len(w); i++ {
@@ -412,10 +425,13 @@ func fold(w string) (t, alt string) {
 		return strings.ToLower(w), ""
 	}
 
-	var b, a []byte
+	fb.norm = norm.NFKD.AppendString(fb.norm[:0], w)
+	b, a := fb.b[:0], fb.a[:0]
 	umlaut := false
 	var prev rune // the last letter written, 0 after a mark
-	for _, r := range norm.NFKD.String(w) {
+	for i := 0; i < len(fb.norm); {
+		r, size := utf8.DecodeRune(fb.norm[i:])
+		i += size
 		if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
 			if r == '\u0308' && (prev == 'a' || prev == 'o' || prev == 'u') {
 				a = append(a, 'e')
@@ -459,6 +475,7 @@ func fold(w string) (t, alt string) {
 		// decomposition, invisible format characters) is dropped.
 		prev = r
 	}
+	fb.b, fb.a = b, a // grown, for the next word
 	t = cutRunes(string(b), maxTermLen)
 	if umlaut {
 		alt = cutRunes(string(a), maxTermLen)
