@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -228,7 +229,7 @@ func (x *executor) collect(t *graphql.Object, set *ast.SelectionSet, fs []*execF
 			if s.Name != nil {
 				name = s.Name.Value
 			}
-			if containsString(*visited, name) || !x.include(s.Directives) {
+			if slices.Contains(*visited, name) || !x.include(s.Directives) {
 				continue
 			}
 			*visited = append(*visited, name)
@@ -238,15 +239,6 @@ func (x *executor) collect(t *graphql.Object, set *ast.SelectionSet, fs []*execF
 		}
 	}
 	return fs
-}
-
-func containsString(ss []string, s string) bool {
-	for _, v := range ss {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // include applies @skip and @include.
