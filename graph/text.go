@@ -125,7 +125,10 @@ func addNodeTerms(tf map[string]uint32, n *Node) (length uint32) {
 			if word {
 				length += f.weight
 			}
-			if _, ok := tf[t]; ok || len(tf) < maxNodeTerms {
+			// One map operation while there is room for new terms.
+			if len(tf) < maxNodeTerms {
+				tf[t] += f.weight
+			} else if _, ok := tf[t]; ok {
 				tf[t] += f.weight
 			}
 			return true
