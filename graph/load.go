@@ -371,7 +371,7 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 		wg.Go(func() {
 			pt := &parts[w]
 			pt.terms = map[string]uint32{}
-			tf := map[string]uint32{}
+			tf, tb := map[string]uint32{}, new(tokenBuf)
 			for r := lo; r < hi; r++ {
 				if (r-lo)%1024 == 0 {
 					if errs[w] = ctx.Err(); errs[w] != nil {
@@ -385,7 +385,7 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 				} else {
 					clear(tf)
 				}
-				lengths[r] = addNodeTerms(tf, nodes[r])
+				lengths[r] = addNodeTerms(tf, nodes[r], tb)
 				for t, f := range tf {
 					ti, ok := pt.terms[t]
 					if !ok {

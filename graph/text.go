@@ -105,19 +105,19 @@ func nodeFields(n *Node) []textField {
 // not made to look longer than it is.
 func nodeTerms(n *Node) (tf map[string]uint32, length uint32) {
 	tf = make(map[string]uint32)
-	return tf, addNodeTerms(tf, n)
+	return tf, addNodeTerms(tf, n, new(tokenBuf))
 }
 
 // addNodeTerms adds the node's weighted term frequencies to tf, which
 // holds no terms yet, and returns its weighted length, as nodeTerms does.
-// A bulk load reuses one tf for many nodes.
-func addNodeTerms(tf map[string]uint32, n *Node) (length uint32) {
+// A bulk load reuses one tf and one tb for many nodes.
+func addNodeTerms(tf map[string]uint32, n *Node, tb *tokenBuf) (length uint32) {
 	tokens := 0
 	for _, f := range nodeFields(n) {
 		if tokens >= maxNodeTokens {
 			break
 		}
-		eachIndexTerm(f.text, func(t string, word bool) bool {
+		eachIndexTerm(f.text, tb, func(t string, word bool) bool {
 			if tokens >= maxNodeTokens {
 				return false
 			}
@@ -142,7 +142,7 @@ func addNodeTerms(tf map[string]uint32, n *Node) (length uint32) {
 // any; a compound's joined forms follow its last part.
 func indexTerms(s string) []string {
 	var out []string
-	eachIndexTerm(s, func(t string, _ bool) bool {
+	eachIndexTerm(s, nil, func(t string, _ bool) bool {
 		out = append(out, t)
 		return len(out) < maxTextTerms
 	})
@@ -152,8 +152,8 @@ func indexTerms(s string) []string {
 // eachIndexTerm calls emit for the index terms of s in text order until
 // emit returns false. word is false for the extra spellings (umlaut
 // spellings, joined compounds) that are not words of their own.
-func eachIndexTerm(s string, emit func(t string, word bool) bool) {
-	eachForm(s, func(_, _ int, t, alt string, compound bool) bool {
+func eachIndexTerm(s string, tb *tokenBuf, emit func(t string, word bool) bool) {
+	eachForm(s, tb, func(_, _ int, t, alt string, compound bool) bool {
 		if !emit(t, !compound) {
 			return false
 		}
@@ -170,7 +170,7 @@ func queryTerms(q string) []string {
 		q = q[:maxQueryLen] // a cut rune reads as invalid bytes, a separator
 	}
 	var out []string
-	var fb foldBuf
+	var fb tokenBuf
 	scanWords(q, func(start, end int, _ bool) bool {
 		t, _ := fold(q[start:end], &fb)
 		if t != "" && !slices.Contains(out, t) {
@@ -326,14 +326,20 @@ func scanWords(s string, fn func(start, end int, joined bool) bool) {
 // eachForm calls fn for every word of s with its folded term and umlaut
 // spelling (alt, "" when none), and after the last part of every compound
 // with the compound's range and joined forms (compound true), until fn
-// returns false. Words that fold to nothing are skipped.
-func eachForm(s string, fn func(start, end int, t, alt string, compound bool) bool) {
+// returns false. Words that fold to nothing are skipped. tb, when not nil,
+// is working memory to use and keep.
+func eachForm(s string, tb *tokenBuf, fn func(start, end int, t, alt string, compound bool) bool) {
+	if tb == nil {
+		tb = new(tokenBuf)
+	}
 	var (
 		start, end int
 		parts      int
-		jt, ja     []byte // the compound's joined term and umlaut spelling
 		hasAlt     bool
 	)
+	// the compound's joined term and umlaut spelling
+	jt, ja := tb.jt[:0], tb.ja[:0]
+	defer func() { tb.jt, tb.ja = jt[:0], ja[:0] }()
 	flush := func() bool {
 		ok := true
 		if parts > 1 {
@@ -347,9 +353,8 @@ func eachForm(s string, fn func(start, end int, t, alt string, compound bool) bo
 		return ok
 	}
 	stopped := false
-	var fb foldBuf
 	scanWords(s, func(ws, we int, joined bool) bool {
-		t, alt := fold(s[ws:we], &fb)
+		t, alt := fold(s[ws:we], tb)
 		if t == "" {
 			return true
 		}
@@ -401,15 +406,17 @@ func cutRunes(s string, n int) string {
 	return s[:n]
 }
 
-// foldBuf is fold's working memory, kept from word to word so that a
-// word with letters beyond ASCII costs only its term's string.
-type foldBuf struct{ norm, b, a []byte }
+// tokenBuf is the working memory of tokenizing: fold's, and a compound's
+// joined forms. Kept from word to word and, by a caller that tokenizes
+// many texts, from text to text, so that a word costs at most its term's
+// string.
+type tokenBuf struct{ norm, b, a, jt, ja []byte }
 
 // fold returns the term of a raw word (see the top of this file) and, when
 // the word has a German umlaut, its spelling with "ae", "oe", "ue" (alt,
 // otherwise ""). Only the first maxWordScan bytes of the word are read, and
 // the term is cut to maxTermLen bytes.
-func fold(w string, fb *foldBuf) (t, alt string) {
+func fold(w string, fb *tokenBuf) (t, alt string) {
 	w = cutRunes(w, maxWordScan)
 	ascii, upper := true, false
 	for i := 0; i < len(w); i++ {
@@ -530,7 +537,7 @@ type match struct {
 // fieldMatches returns the words of s that match query terms, in order,
 // and the set of terms matched.
 func fieldMatches(s string, m *termMatcher) (ms []match, all uint64) {
-	eachForm(s, func(start, end int, t, alt string, compound bool) bool {
+	eachForm(s, nil, func(start, end int, t, alt string, compound bool) bool {
 		b := m.match(t) | m.match(alt)
 		if b == 0 {
 			return true
