@@ -410,7 +410,43 @@ func cutRunes(s string, n int) string {
 // joined forms. Kept from word to word and, by a caller that tokenizes
 // many texts, from text to text, so that a word costs at most its term's
 // string.
-type tokenBuf struct{ norm, b, a, jt, ja []byte }
+type tokenBuf struct {
+	norm, b, a, jt, ja []byte
+	// terms holds the terms folded so far, so that a word seen before
+	// costs no new string (up to maxInterned of them).
+	terms map[string]string
+}
+
+// maxInterned bounds tokenBuf.terms.
+const maxInterned = 1 << 16
+
+// term returns b as a string, the one made before for the same bytes
+// when there is one.
+func (tb *tokenBuf) term(b []byte) string {
+	if t, ok := tb.terms[string(b)]; ok {
+		return t
+	}
+	t := string(b)
+	if tb.terms == nil {
+		tb.terms = make(map[string]string)
+	}
+	if len(tb.terms) < maxInterned {
+		tb.terms[t] = t
+	}
+	return t
+}
+
+// cutLen is the length of the longest prefix of b of at most n bytes that
+// ends on a rune boundary, as cutRunes cuts.
+func cutLen(b []byte, n int) int {
+	if len(b) <= n {
+		return len(b)
+	}
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return n
+}
 
 // fold returns the term of a raw word (see the top of this file) and, when
 // the word has a German umlaut, its spelling with "ae", "oe", "ue" (alt,
@@ -432,7 +468,14 @@ func fold(w string, fb *tokenBuf) (t, alt string) {
 		if !upper {
 			return w, "" // no allocation on the common path
 		}
-		return strings.ToLower(w), ""
+		b := append(fb.b[:0], w...)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		fb.b = b
+		return fb.term(b), ""
 	}
 
 	fb.norm = norm.NFKD.AppendString(fb.norm[:0], w)
@@ -486,11 +529,10 @@ func fold(w string, fb *tokenBuf) (t, alt string) {
 		prev = r
 	}
 	fb.b, fb.a = b, a // grown, for the next word
-	t = cutRunes(string(b), maxTermLen)
+	t = fb.term(b[:cutLen(b, maxTermLen)])
 	if umlaut {
-		alt = cutRunes(string(a), maxTermLen)
-		if alt == t {
-			alt = ""
+		if a = a[:cutLen(a, maxTermLen)]; string(a) != t {
+			alt = fb.term(a)
 		}
 	}
 	return t, alt
