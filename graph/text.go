@@ -170,9 +170,9 @@ func queryTerms(q string) []string {
 		q = q[:maxQueryLen] // a cut rune reads as invalid bytes, a separator
 	}
 	var out []string
-	var fb tokenBuf
+	var tb tokenBuf
 	scanWords(q, func(start, end int, _ bool) bool {
-		t, _ := fold(q[start:end], &fb)
+		t, _ := fold(q[start:end], &tb)
 		if t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
@@ -452,7 +452,7 @@ func cutLen(b []byte, n int) int {
 // the word has a German umlaut, its spelling with "ae", "oe", "ue" (alt,
 // otherwise ""). Only the first maxWordScan bytes of the word are read, and
 // the term is cut to maxTermLen bytes.
-func fold(w string, fb *tokenBuf) (t, alt string) {
+func fold(w string, tb *tokenBuf) (t, alt string) {
 	w = cutRunes(w, maxWordScan)
 	ascii, upper := true, false
 	for i := 0; i < len(w); i++ {
@@ -468,22 +468,22 @@ func fold(w string, fb *tokenBuf) (t, alt string) {
 		if !upper {
 			return w, "" // no allocation on the common path
 		}
-		b := append(fb.b[:0], w...)
+		b := append(tb.b[:0], w...)
 		for i, c := range b {
 			if 'A' <= c && c <= 'Z' {
 				b[i] = c + 'a' - 'A'
 			}
 		}
-		fb.b = b
-		return fb.term(b), ""
+		tb.b = b
+		return tb.term(b), ""
 	}
 
-	fb.norm = norm.NFKD.AppendString(fb.norm[:0], w)
-	b, a := fb.b[:0], fb.a[:0]
+	tb.norm = norm.NFKD.AppendString(tb.norm[:0], w)
+	b, a := tb.b[:0], tb.a[:0]
 	umlaut := false
 	var prev rune // the last letter written, 0 after a mark
-	for i := 0; i < len(fb.norm); {
-		r, size := utf8.DecodeRune(fb.norm[i:])
+	for i := 0; i < len(tb.norm); {
+		r, size := utf8.DecodeRune(tb.norm[i:])
 		i += size
 		if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
 			if r == '\u0308' && (prev == 'a' || prev == 'o' || prev == 'u') {
@@ -528,11 +528,11 @@ func fold(w string, fb *tokenBuf) (t, alt string) {
 		// decomposition, invisible format characters) is dropped.
 		prev = r
 	}
-	fb.b, fb.a = b, a // grown, for the next word
-	t = fb.term(b[:cutLen(b, maxTermLen)])
+	tb.b, tb.a = b, a // grown, for the next word
+	t = tb.term(b[:cutLen(b, maxTermLen)])
 	if umlaut {
 		if a = a[:cutLen(a, maxTermLen)]; string(a) != t {
-			alt = fb.term(a)
+			alt = tb.term(a)
 		}
 	}
 	return t, alt
