@@ -558,10 +558,11 @@ func positionRange(v any) (lo, hi *float64, err error) {
 }
 
 // growStack grows the calling goroutine's stack while it is still shallow.
-// graphql-go runs every execution in a fresh goroutine whose stack starts
-// small (2 KiB, or the runtime's running average) and is copied, every
-// frame on it adjusted, each time the recursion outgrows it: up to four
-// copies, the last ones deep, for the point query. The
+// Execution runs on a goroutine whose stack starts small (2 KiB, or the
+// runtime's running average): the request's own under exec, a fresh one
+// under graphql.Execute. Such a stack is copied, every frame on it
+// adjusted, each time the recursion outgrows it: up to four copies, the
+// last ones deep, for the point query. The
 // first root resolver of a nested query calls this so that the stack
 // grows once, with few frames on it, to the size the query needs.
 //
