@@ -183,9 +183,12 @@ func badgerOptions(dir string, opts Options) badger.Options {
 		WithIndexCacheSize(orDefault(opts.IndexCacheSize, defaultIndexCacheSize)).
 		WithValueLogFileSize(defaultVlogFileSize).
 		WithNumMemtables(2).
-		// StreamWriter builds tables of 32x this and holds about twice a
-		// table per builder in memory: 512 KB keeps a 1M-edge load lean.
-		WithBaseTableSize(512 << 10).
+		// StreamWriter builds tables of 32x this, 4 MB, and holds about
+		// twice a table per builder on the Go heap, with several builders
+		// in flight. With 16 MB tables they held 0.3 GB during a 1M-edge
+		// load, which left the collector, under the seed's heap limit,
+		// running back to back.
+		WithBaseTableSize(128 << 10).
 		WithNumCompactors(2).
 		WithMetricsEnabled(false).
 		WithChecksumVerificationMode(options.OnBlockRead) // a damaged block is an error, not wrong data
