@@ -36,17 +36,29 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	// Only writers change mem, and we hold wmu: reading it unlocked is safe.
 	rtxn := s.db.NewTransaction(false)
 	defer rtxn.Discard()
-	p, err := plan(ctx, rtxn, keyspace{gen.id}, m, b, &res)
-	if err != nil {
+	var p *planner
+	var lp *loadPlan
+	var err error
+	if isLoad(m, b) {
+		lp = planLoad(ctx, b) // nil: the planner plans it
+	}
+	if lp != nil {
+		p = newPlanner(ctx, rtxn, keyspace{gen.id}, m, &res)
+	} else if p, err = plan(ctx, rtxn, keyspace{gen.id}, m, b, &res); err != nil {
 		return Result{}, err
 	}
 	p.planStamps(stamps, b)
-	if p.isLoad(b) {
-		p.loadResult()
+	if isLoad(m, b) {
+		if lp == nil {
+			if lp, err = p.loadPlan(); err != nil {
+				return Result{}, err
+			}
+		}
+		p.loadResult(lp)
 		if o.DryRun {
 			return res, nil
 		}
-		if err := s.streamLoad(ctx, gen, p); err != nil {
+		if err := s.streamLoad(ctx, gen, p, lp); err != nil {
 			return Result{}, err
 		}
 		return res, nil
@@ -65,8 +77,7 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 
 // plan folds the operations of b into their final state and checks it.
 func plan(ctx context.Context, txn *badger.Txn, ks keyspace, m *mem, b *Batch, res *Result) (*planner, error) {
-	p := &planner{ctx: ctx, txn: txn, ks: ks, m: m,
-		nodes: map[string]*Node{}, edges: map[edgeKey]*Edge{}, touching: map[string][]edgeKey{}, res: res}
+	p := newPlanner(ctx, txn, ks, m, res)
 	for _, o := range b.ops {
 		if o.kind == opDeleteNode || o.kind == opReplaceEdges {
 			p.trackTouching = true
@@ -82,6 +93,12 @@ func plan(ctx context.Context, txn *badger.Txn, ks keyspace, m *mem, b *Batch, r
 		return nil, err
 	}
 	return p, nil
+}
+
+// newPlanner returns a planner whose final state is still empty.
+func newPlanner(ctx context.Context, txn *badger.Txn, ks keyspace, m *mem, res *Result) *planner {
+	return &planner{ctx: ctx, txn: txn, ks: ks, m: m,
+		nodes: map[string]*Node{}, edges: map[edgeKey]*Edge{}, touching: map[string][]edgeKey{}, res: res}
 }
 
 type edgeKey struct {
@@ -124,6 +141,8 @@ type planner struct {
 	delNodes          []string
 	addEdges, delEdge []edgeKey
 	textDocs, textLen int64
+	// loaded is the topology a streamed load built; it replaces mem.
+	loaded *mem
 
 	// Origin stamps (meta.go): those stored, those the batch sets, the
 	// stored ones it does not renew (watch) and those of them its changes
@@ -745,7 +764,11 @@ func (s *Store) switchLocked(next uint32, p *planner, allMeta bool) error {
 	}
 	s.gen = &generation{id: next}
 	s.seq, s.stamps = seq, p.finalStamps()
-	s.applyMem(p)
+	if p.loaded != nil {
+		s.mem = p.loaded
+	} else {
+		s.applyMem(p)
+	}
 	s.log.Info().Uint32("generation", next).Int("writes", len(p.writes)).Msg("staged batch committed")
 	return nil
 }

@@ -198,6 +198,55 @@ func TestStreamLoad(t *testing.T) {
 	mustVerify(t, loaded)
 }
 
+// TestStreamLoadOfPuts loads a batch of puts only, which the load plans
+// without the planner's maps, and checks it against small transactions:
+// nodes and edges put more than once keep their last put. An edge to a
+// missing node fails the load as the planner words it, and nothing is
+// written.
+func TestStreamLoadOfPuts(t *testing.T) {
+	ctx := context.Background()
+	loaded := mustOpen(t)
+	small := mustOpen(t)
+	all := &graph.Batch{}
+	fixtureInto(all)
+	bigBatchInto(all, 4000, 0) // puts each of 500 people 8 times
+	again := &graph.Batch{}
+	again.PutNode(graph.Node{ID: "person/jd-vance", Name: "JD Vance"})
+	again.PutEdge(graph.Edge{Type: graph.MemberOf, From: "person/p0001", To: "org/un", Role: "second"})
+	all.PutEdge(graph.Edge{Type: graph.MemberOf, From: "person/p0001", To: "org/un", Role: "first"})
+	all.PutNode(graph.Node{ID: "person/jd-vance", Name: "JD Vance"})
+	all.PutEdge(graph.Edge{Type: graph.MemberOf, From: "person/p0001", To: "org/un", Role: "second"})
+	mustApply(t, small, fixture())
+	mustApply(t, small, bigBatch(4000, 0))
+	mustApply(t, small, again)
+
+	r := mustApply(t, loaded, all)
+	if r.EdgesCreated != 16+8000+1 || r.NodesCreated != 15+4000+500+1 || r.ByKind[graph.KindPerson].Created != 3+500 {
+		t.Fatalf("load result %+v", r)
+	}
+	if got, want := dump(t, loaded), dump(t, small); got != want {
+		t.Fatal("streamed load differs from small transactions")
+	}
+	mustVerify(t, loaded)
+
+	bad := bigBatch(4000, 0)
+	bad.PutEdge(graph.Edge{Type: graph.HeldBy, From: "stance/s000001", To: "person/missing"})
+	empty := mustOpen(t)
+	_, err := empty.Apply(ctx, bad, graph.ApplyOptions{})
+	if !errors.Is(err, graph.ErrInvalid) || !strings.Contains(err.Error(), "stance/s000001|HELD_BY|person/missing: node person/missing does not exist") {
+		t.Fatalf("dangling edge in a load: %v", err)
+	}
+	if c, _ := empty.Counts(ctx); c.Nodes != 0 || c.Edges != 0 {
+		t.Fatalf("a failed load wrote %+v", c)
+	}
+	// The planner, on a store that is not empty, says the same.
+	other := mustOpen(t)
+	mustApply(t, other, fixture())
+	if _, err2 := other.Apply(ctx, bad, graph.ApplyOptions{}); err2 == nil || err2.Error() != err.Error() {
+		t.Fatalf("planner: %v, load: %v", err2, err)
+	}
+}
+
 // TestConsecutiveStagedBatches applies staged batches back to back, so
 // that each starts while the previous generation may still be dropping.
 func TestConsecutiveStagedBatches(t *testing.T) {

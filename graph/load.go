@@ -9,6 +9,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -22,42 +23,211 @@ import (
 // key ranges, so their streams never overlap). Ids, terms and edge types
 // are replaced by their ranks in sorted order so that the sorts run on
 // small integers, and the full-text postings are 16-byte tuples until they
-// are written. Memory stays near the size of the batch itself.
+// are written. Memory stays near the size of the batch itself. A batch of
+// puts only is planned straight into sorted arrays (planLoad), and the
+// load's topology is built from the same arrays; it replaces mem.
 
 // loadThreshold is the number of operations from which a batch into an
 // empty store is streamed rather than committed in transactions.
 const loadThreshold = 5000
 
 // isLoad reports whether a batch goes through the streaming load: the store
-// is empty and the batch is big.
-func (p *planner) isLoad(b *Batch) bool {
-	return p.m.nodes() == 0 && p.m.edges == 0 && len(b.ops) > loadThreshold
+// (whose topology is m) is empty and the batch is big.
+func isLoad(m *mem, b *Batch) bool {
+	return m.nodes() == 0 && m.edges == 0 && len(b.ops) > loadThreshold
 }
 
 // loadResult counts what loading the planned state creates, and notes the
 // origins it writes.
-func (p *planner) loadResult() {
-	for id, st := range p.nodes {
-		if st == nil {
-			continue // created and deleted within the batch
-		}
-		p.touch(st.Origin)
-		k, _ := KindOf(id)
+func (p *planner) loadResult(lp *loadPlan) {
+	for _, n := range lp.nodes {
+		p.touch(n.Origin)
+		k, _ := KindOf(n.ID)
 		ch := p.res.ByKind[k]
 		ch.Created++
 		p.res.ByKind[k] = ch
 		p.res.NodesCreated++
 	}
-	for k, st := range p.edges {
-		if st == nil {
-			continue
-		}
-		p.touch(st.Origin)
-		ch := p.res.ByEdgeType[k.t]
+	for _, x := range lp.out {
+		p.touch(x.e.Origin)
+		ch := p.res.ByEdgeType[x.e.Type]
 		ch.Created++
-		p.res.ByEdgeType[k.t] = ch
+		p.res.ByEdgeType[x.e.Type] = ch
 		p.res.EdgesCreated++
 	}
+}
+
+// loadPlan is the final state of a load in the order the load writes it:
+// the nodes by id, whose positions (ranks) are their dense indexes in the
+// topology the load makes, and the edges by (from, type, to) as ranks.
+type loadPlan struct {
+	m     *mem         // the loaded topology, which replaces mem
+	nodes []*Node      // by rank
+	out   []rankedEdge // a = from<<8 | type, b = to; types ranked by name
+}
+
+// newLoadPlan starts the plan of a load of nodes, sorted by id and each id
+// once. The ids are copied into one string in order, so that the load,
+// which reads them by rank again and again, reads memory in order.
+func newLoadPlan(nodes []*Node) (*loadPlan, error) {
+	var size int
+	for _, n := range nodes {
+		size += len(n.ID)
+	}
+	var all strings.Builder
+	all.Grow(size)
+	for _, n := range nodes {
+		all.WriteString(n.ID)
+	}
+	ids := all.String()
+	m := newMem()
+	for _, n := range nodes {
+		k, _ := KindOf(n.ID)
+		m.appendNode(ids[:len(n.ID)], k)
+		ids = ids[len(n.ID):]
+	}
+	if err := m.reindex(); err != nil {
+		return nil, err
+	}
+	return &loadPlan{m: m, nodes: nodes}, nil
+}
+
+// addEdge adds an edge, with a provisional type rank until setEdges; it
+// reports false when an end is not a node of the load.
+func (lp *loadPlan) addEdge(e *Edge) bool {
+	fi, ok1 := lp.m.lookup(e.From)
+	ti, ok2 := lp.m.lookup(e.To)
+	if !ok1 || !ok2 {
+		return false
+	}
+	lp.out = append(lp.out, rankedEdge{uint64(fi)<<8 | uint64(lp.m.typeOf(e.Type)), uint64(ti), e})
+	return true
+}
+
+// setEdges ranks the types by name, sorts the edges and keeps the last
+// added of each (from, type, to), and counts them in the topology.
+func (lp *loadPlan) setEdges() {
+	m := lp.m
+	types := slices.Clone(m.types)
+	slices.Sort(types)
+	var rank [256]uint64
+	for i, t := range types {
+		rank[m.typeIdx[t]] = uint64(i)
+	}
+	m.types, m.typeIdx = types, make(map[EdgeType]uint8, len(types))
+	for i, t := range types {
+		m.typeIdx[t] = uint8(i)
+	}
+	for i := range lp.out {
+		x := &lp.out[i]
+		x.a = x.a&^0xff | rank[x.a&0xff]
+	}
+	slices.SortStableFunc(lp.out, cmpRanked)
+	kept := lp.out[:0]
+	for i, x := range lp.out {
+		if i+1 < len(lp.out) && lp.out[i+1].a == x.a && lp.out[i+1].b == x.b {
+			continue // put again later in the batch
+		}
+		kept = append(kept, x)
+		m.byType[x.e.Type]++
+	}
+	lp.out, m.edges = kept, len(kept)
+}
+
+// in returns the edges in in-key order: by (to, type, from).
+func (lp *loadPlan) in() []rankedEdge {
+	in := make([]rankedEdge, len(lp.out))
+	for i, x := range lp.out {
+		in[i] = rankedEdge{x.b<<8 | x.a&0xff, x.a >> 8, x.e}
+	}
+	slices.SortFunc(in, cmpRanked)
+	return in
+}
+
+func cmpRanked(x, y rankedEdge) int {
+	if c := cmp.Compare(x.a, y.a); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.b, y.b)
+}
+
+// planLoad plans a batch of puts into an empty store straight into a
+// loadPlan, without the planner's maps. It returns nil, and leaves the
+// batch to the planner, which words any error, unless every operation is
+// a valid put and every edge joins two nodes of the batch.
+func planLoad(ctx context.Context, b *Batch) *loadPlan {
+	var nodes []*Node
+	edges := 0
+	for i, o := range b.ops {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil
+		}
+		switch o.kind {
+		case opPutNode:
+			n := b.node(o)
+			if n.Validate() != nil {
+				return nil
+			}
+			nodes = append(nodes, n)
+		case opPutEdge:
+			edges++
+		default:
+			return nil
+		}
+	}
+	// By id, and of the puts of one id the last, which is the one that
+	// stays.
+	slices.SortStableFunc(nodes, func(a, b *Node) int { return strings.Compare(a.ID, b.ID) })
+	kept := nodes[:0]
+	for i, n := range nodes {
+		if i+1 < len(nodes) && nodes[i+1].ID == n.ID {
+			continue
+		}
+		kept = append(kept, n)
+	}
+	lp, err := newLoadPlan(kept)
+	if err != nil {
+		return nil
+	}
+	lp.out = make([]rankedEdge, 0, edges)
+	for i, o := range b.ops {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil
+		}
+		if o.kind == opPutEdge {
+			if e := b.edge(o); e.Validate() != nil || !lp.addEdge(e) {
+				return nil
+			}
+		}
+	}
+	lp.setEdges()
+	return lp
+}
+
+// loadPlan turns the planner's final state into a loadPlan.
+func (p *planner) loadPlan() (*loadPlan, error) {
+	nodes := make([]*Node, 0, len(p.nodes))
+	for _, n := range p.nodes {
+		if n != nil {
+			nodes = append(nodes, n)
+		}
+	}
+	slices.SortFunc(nodes, func(a, b *Node) int { return strings.Compare(a.ID, b.ID) })
+	lp, err := newLoadPlan(nodes)
+	if err != nil {
+		return nil, err
+	}
+	lp.out = make([]rankedEdge, 0, len(p.edges))
+	for _, e := range p.edges {
+		if e != nil && !lp.addEdge(e) {
+			return nil, fmt.Errorf("%w: edge %s has a missing end", ErrInvalid, e.ID()) // check() rules it out
+		}
+	}
+	lp.setEdges()
+	// The planner's maps are not needed past this point; letting them go
+	// leaves the collector a smaller heap for the rest of the load.
+	p.nodes, p.edges = nil, nil
+	return lp, nil
 }
 
 // kvSink batches the KVs of one stream into StreamWriter buffers.
@@ -93,6 +263,21 @@ type rankedEdge struct {
 	e    *Edge
 }
 
+// load sets the lists of a fresh topology from its edges sorted by
+// (first end, type, second end), packed without room to spare.
+func (l *adjLists) load(re []rankedEdge) {
+	l.arena = make([]adj, len(re))
+	for i, x := range re {
+		l.arena[i] = adj{uint32(x.b), uint8(x.a)}
+		s := &l.spans[x.a>>8]
+		if s.len == 0 {
+			s.off = uint32(i)
+		}
+		s.len++
+		s.cap++
+	}
+}
+
 // streamLoad writes the planned state of a batch into an empty store under
 // generation next with StreamWriter, then switches to it.
 //
@@ -103,38 +288,8 @@ type rankedEdge struct {
 // Badger's timestamp oracle, which a read transaction open across it would
 // corrupt, so every reader is held off while it runs (on an empty store
 // there is nothing to read anyway).
-func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) error {
-	ids := make([]string, 0, len(p.nodes))
-	for id, st := range p.nodes {
-		if st != nil {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	nodes := make([]*Node, len(ids)) // by rank
-	rank := make(map[string]uint32, len(ids))
-	for i, id := range ids {
-		nodes[i] = p.nodes[id]
-		rank[id] = uint32(i)
-	}
-	var edges []*Edge
-	var ends [][2]uint32 // ranks of each edge's from and to
-	typeSet := map[EdgeType]bool{}
-	for _, st := range p.edges {
-		if st != nil {
-			edges = append(edges, st)
-			ends = append(ends, [2]uint32{rank[st.From], rank[st.To]})
-			typeSet[st.Type] = true
-		}
-	}
-	// The planner's maps are not needed past this point; letting them go
-	// leaves the collector a smaller heap for the rest of the load.
-	rank, p.nodes, p.edges = nil, nil, nil
-	types := slices.Sorted(maps.Keys(typeSet))
-	typeRank := make(map[EdgeType]uint64, len(types))
-	for i, t := range types {
-		typeRank[t] = uint64(i)
-	}
+func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp *loadPlan) error {
+	m, nodes, ids := lp.m, lp.nodes, lp.m.ids
 
 	// The index families need each node's terms, collected on every core
 	// before the store is locked.
@@ -186,26 +341,6 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		}
 		return cmp.Compare(a.node, b.node)
 	}
-	// sortEdges returns the edges in in-key order (by to, type, from) or
-	// out-key order (by from, type, to).
-	sortEdges := func(in bool) []rankedEdge {
-		re := make([]rankedEdge, len(edges))
-		for i, e := range edges {
-			a, b := ends[i][0], ends[i][1]
-			if in {
-				a, b = b, a
-			}
-			re[i] = rankedEdge{uint64(a)<<8 | typeRank[e.Type], uint64(b), e}
-		}
-		slices.SortFunc(re, func(x, y rankedEdge) int {
-			if c := cmp.Compare(x.a, y.a); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.b, y.b)
-		})
-		return re
-	}
-
 	// The families are written in key order as two streams, on two
 	// goroutines: d, i, l, n and o, p, w. Families are disjoint key
 	// ranges, so the streams never overlap.
@@ -221,8 +356,10 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 			}
 			// i: edges by (to, type, from).
 			var key []byte
-			for _, x := range sortEdges(true) {
-				key = ks.appendIn(key[:0], x.e.Type, x.e.From, x.e.To)
+			in := lp.in()
+			m.in.load(in)
+			for _, x := range in {
+				key = ks.appendIn(key[:0], m.types[uint8(x.a)], ids[x.b], ids[x.a>>8])
 				if err := add(key, nil); err != nil {
 					return err
 				}
@@ -252,8 +389,9 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 		func(add func(key, val []byte) error) error {
 			// o: edges by (from, type, to).
 			var key, val []byte
-			for _, x := range sortEdges(false) {
-				key = ks.appendOut(key[:0], x.e.Type, x.e.From, x.e.To)
+			m.out.load(lp.out)
+			for _, x := range lp.out {
+				key = ks.appendOut(key[:0], m.types[uint8(x.a)], ids[x.a>>8], ids[x.b])
 				val = appendEdge(val[:0], x.e)
 				if err := add(key, val); err != nil {
 					return err
@@ -323,12 +461,8 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner) err
 	if err := sw.Flush(); err != nil {
 		return abort(fmt.Errorf("load: flush: %w", err))
 	}
-	p.addNodes = ids
-	p.addEdges = make([]edgeKey, len(edges))
-	for i, e := range edges {
-		p.addEdges[i] = edgeKey{e.Type, e.From, e.To}
-	}
-	p.writes = nil
+	m.textDocs, m.textLen = uint64(p.textDocs), uint64(p.textLen)
+	p.loaded, p.writes = m, nil
 	if err := s.switchLocked(next, p, true); err != nil {
 		return abort(err)
 	}

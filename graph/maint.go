@@ -200,7 +200,12 @@ func (s *Store) Verify(ctx context.Context) error {
 		}
 		inEdges := 0
 		for u := range uint32(m.in.nodes()) {
-			inEdges += len(m.in.of(u))
+			for _, a := range m.in.of(u) {
+				inEdges++
+				if !edges[edgeKey{m.types[a.typ], m.ids[a.node], m.ids[u]}] {
+					report("memory has incoming edge %s that the store lacks", EdgeID(m.types[a.typ], m.ids[a.node], m.ids[u]))
+				}
+			}
 		}
 		if memEdges != len(edges) || inEdges != len(edges) || m.edges != len(edges) {
 			report("memory has %d out and %d in entries and counts %d edges; the store holds %d", memEdges, inEdges, m.edges, len(edges))
