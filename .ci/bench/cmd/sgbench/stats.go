@@ -103,6 +103,8 @@ func fmtVal(v float64, unit string) string {
 		return fmt.Sprintf("%.0f %s", v, unit)
 	case "MB":
 		return fmt.Sprintf("%.0f MB", v)
+	case "MiB":
+		return fmt.Sprintf("%.0f MiB", v)
 	case "allocs":
 		return fmt.Sprintf("%.0f allocs", v)
 	}
