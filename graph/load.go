@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"runtime"
 	"slices"
@@ -49,10 +50,11 @@ func (p *planner) loadResult(lp *loadPlan) {
 		p.res.NodesCreated++
 	}
 	for _, x := range lp.out {
-		p.touch(x.e.Origin)
-		ch := p.res.ByEdgeType[x.e.Type]
+		e := lp.edges[x.edge()]
+		p.touch(e.Origin)
+		ch := p.res.ByEdgeType[e.Type]
 		ch.Created++
-		p.res.ByEdgeType[x.e.Type] = ch
+		p.res.ByEdgeType[e.Type] = ch
 		p.res.EdgesCreated++
 	}
 }
@@ -63,7 +65,8 @@ func (p *planner) loadResult(lp *loadPlan) {
 type loadPlan struct {
 	m     *mem         // the loaded topology, which replaces mem
 	nodes []*Node      // by rank
-	out   []rankedEdge // a = from<<8 | type, b = to; types ranked by name
+	edges []*Edge      // as added; rankedEdge.b holds the index
+	out   []rankedEdge // by (from, type, to); types ranked by name
 }
 
 // newLoadPlan starts the plan of a load of nodes, sorted by id and each id
@@ -81,6 +84,8 @@ func newLoadPlan(nodes []*Node) (*loadPlan, error) {
 	}
 	ids := all.String()
 	m := newMem()
+	m.ids, m.kinds = make([]string, 0, len(nodes)), make([]Kind, 0, len(nodes))
+	m.out.spans, m.in.spans = make([]span, 0, len(nodes)), make([]span, 0, len(nodes))
 	for _, n := range nodes {
 		k, _ := KindOf(n.ID)
 		m.appendNode(ids[:len(n.ID)], k)
@@ -100,7 +105,8 @@ func (lp *loadPlan) addEdge(e *Edge) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	lp.out = append(lp.out, rankedEdge{uint64(fi)<<8 | uint64(lp.m.typeOf(e.Type)), uint64(ti), e})
+	lp.out = append(lp.out, rankedEdge{uint64(fi)<<8 | uint64(lp.m.typeOf(e.Type)), uint64(ti)<<32 | uint64(len(lp.edges))})
+	lp.edges = append(lp.edges, e)
 	return true
 }
 
@@ -122,14 +128,16 @@ func (lp *loadPlan) setEdges() {
 		x := &lp.out[i]
 		x.a = x.a&^0xff | rank[x.a&0xff]
 	}
-	slices.SortStableFunc(lp.out, cmpRanked)
+	// The index after the second end orders the puts of one edge as
+	// they were added.
+	slices.SortFunc(lp.out, cmpRanked)
 	kept := lp.out[:0]
 	for i, x := range lp.out {
-		if i+1 < len(lp.out) && lp.out[i+1].a == x.a && lp.out[i+1].b == x.b {
+		if i+1 < len(lp.out) && lp.out[i+1].a == x.a && lp.out[i+1].b>>32 == x.b>>32 {
 			continue // put again later in the batch
 		}
 		kept = append(kept, x)
-		m.byType[x.e.Type]++
+		m.byType[lp.edges[x.edge()].Type]++
 	}
 	lp.out, m.edges = kept, len(kept)
 }
@@ -138,7 +146,7 @@ func (lp *loadPlan) setEdges() {
 func (lp *loadPlan) in() []rankedEdge {
 	in := make([]rankedEdge, len(lp.out))
 	for i, x := range lp.out {
-		in[i] = rankedEdge{x.b<<8 | x.a&0xff, x.a >> 8, x.e}
+		in[i] = rankedEdge{x.b>>32<<8 | x.a&0xff, x.a>>8<<32 | x.b&0xffffffff}
 	}
 	slices.SortFunc(in, cmpRanked)
 	return in
@@ -189,7 +197,7 @@ func planLoad(ctx context.Context, b *Batch) *loadPlan {
 	if err != nil {
 		return nil
 	}
-	lp.out = make([]rankedEdge, 0, edges)
+	lp.out, lp.edges = make([]rankedEdge, 0, edges), make([]*Edge, 0, edges)
 	for i, o := range b.ops {
 		if i%4096 == 0 && ctx.Err() != nil {
 			return nil
@@ -217,7 +225,7 @@ func (p *planner) loadPlan() (*loadPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	lp.out = make([]rankedEdge, 0, len(p.edges))
+	lp.out, lp.edges = make([]rankedEdge, 0, len(p.edges)), make([]*Edge, 0, len(p.edges))
 	for _, e := range p.edges {
 		if e != nil && !lp.addEdge(e) {
 			return nil, fmt.Errorf("%w: edge %s has a missing end", ErrInvalid, e.ID()) // check() rules it out
@@ -258,17 +266,23 @@ func (k *kvSink) flush() error {
 	return err
 }
 
+// rankedEdge is an edge of a load as ranks, in the order of its in or out
+// key. It holds no pointer: sorting millions of them moves nothing the
+// collector has to trace.
 type rankedEdge struct {
-	a, b uint64 // sort key: (first end, type) and second end, as ranks
-	e    *Edge
+	a uint64 // the first end's rank << 8 | the type's rank
+	b uint64 // the second end's rank << 32 | the edge's index in loadPlan.edges
 }
+
+// edge is the edge's index in loadPlan.edges.
+func (x rankedEdge) edge() uint32 { return uint32(x.b) }
 
 // load sets the lists of a fresh topology from its edges sorted by
 // (first end, type, second end), packed without room to spare.
 func (l *adjLists) load(re []rankedEdge) {
 	l.arena = make([]adj, len(re))
 	for i, x := range re {
-		l.arena[i] = adj{uint32(x.b), uint8(x.a)}
+		l.arena[i] = adj{uint32(x.b >> 32), uint8(x.a)}
 		s := &l.spans[x.a>>8]
 		if s.len == 0 {
 			s.off = uint32(i)
@@ -359,7 +373,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			in := lp.in()
 			m.in.load(in)
 			for _, x := range in {
-				key = ks.appendIn(key[:0], m.types[uint8(x.a)], ids[x.b], ids[x.a>>8])
+				key = ks.appendIn(key[:0], m.types[uint8(x.a)], ids[x.b>>32], ids[x.a>>8])
 				if err := add(key, nil); err != nil {
 					return err
 				}
@@ -391,8 +405,8 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			var key, val []byte
 			m.out.load(lp.out)
 			for _, x := range lp.out {
-				key = ks.appendOut(key[:0], m.types[uint8(x.a)], ids[x.a>>8], ids[x.b])
-				val = appendEdge(val[:0], x.e)
+				key = ks.appendOut(key[:0], m.types[uint8(x.a)], ids[x.a>>8], ids[x.b>>32])
+				val = appendEdge(val[:0], lp.edges[x.edge()])
 				if err := add(key, val); err != nil {
 					return err
 				}
@@ -471,6 +485,34 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 	return nil
 }
 
+// chunks is a list that grows by chunks of a fixed size: growing never
+// copies what it holds. A slice of millions of items grows by a quarter
+// at a time, allocating and copying about five times its final size.
+type chunks[T any] struct{ c [][]T }
+
+const chunkLen = 1 << 16
+
+func (l *chunks[T]) add(x T) {
+	if len(l.c) == 0 || len(l.c[len(l.c)-1]) == chunkLen {
+		l.c = append(l.c, make([]T, 0, chunkLen))
+	}
+	last := &l.c[len(l.c)-1]
+	*last = append(*last, x)
+}
+
+// all yields the items in the order they were added.
+func (l *chunks[T]) all() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for _, c := range l.c {
+			for _, x := range c {
+				if !yield(x) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // loadPosting is a posting during a load: the node's rank and the term
 // frequency.
 type loadPosting struct{ node, tf uint32 }
@@ -494,7 +536,7 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 	type part struct {
 		terms    map[string]uint32
 		list     []string
-		postings []struct{ term, node, tf uint32 }
+		postings chunks[struct{ term, node, tf uint32 }]
 	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(nodes)/4096))
 	parts := make([]part, workers)
@@ -527,7 +569,7 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 						pt.terms[t] = ti
 						pt.list = append(pt.list, t)
 					}
-					pt.postings = append(pt.postings, struct{ term, node, tf uint32 }{ti, uint32(r), f})
+					pt.postings.add(struct{ term, node, tf uint32 }{ti, uint32(r), f})
 				}
 			}
 		})
@@ -555,7 +597,7 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 		for i, t := range pt.list {
 			remap[w][i] = rank[t]
 		}
-		for _, x := range pt.postings {
+		for x := range pt.postings.all() {
 			lt.start[remap[w][x.term]+1]++
 		}
 	}
@@ -565,7 +607,7 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 	lt.postings = make([]loadPosting, lt.start[len(lt.order)])
 	next := slices.Clone(lt.start[:len(lt.order)])
 	for w := range parts {
-		for _, x := range parts[w].postings {
+		for x := range parts[w].postings.all() {
 			t := remap[w][x.term]
 			lt.postings[next[t]] = loadPosting{x.node, x.tf}
 			next[t]++

@@ -337,7 +337,7 @@ func (n *Node) Validate() error {
 			return invalidf("node %s: aliases must be non-empty and at most %d bytes", n.ID, MaxNameLen)
 		}
 	}
-	if err := checkSources(n.ID, n.Sources); err != nil {
+	if err := checkSources(func() string { return n.ID }, n.Sources); err != nil {
 		return err
 	}
 	for _, f := range []struct{ name, v string }{
@@ -450,16 +450,18 @@ func isCurrency(s string) bool {
 	return true
 }
 
-func checkSources(owner string, srcs []Source) error {
+// checkSources checks the sources of a node or edge; owner names it in an
+// error and is called only then, so that a valid item costs no string.
+func checkSources(owner func() string, srcs []Source) error {
 	if len(srcs) > MaxListLen {
-		return invalidf("%s: more than %d sources", owner, MaxListLen)
+		return invalidf("%s: more than %d sources", owner(), MaxListLen)
 	}
 	for i, s := range srcs {
 		if k, err := KindOf(s.Document); err != nil || k != KindDocument {
-			return invalidf("%s: source %d: %q is not a document id", owner, i+1, s.Document)
+			return invalidf("%s: source %d: %q is not a document id", owner(), i+1, s.Document)
 		}
 		if len(s.Quote) > MaxFieldLen || len(s.Locator) > MaxFieldLen {
-			return invalidf("%s: source %d is longer than %d bytes", owner, i+1, MaxFieldLen)
+			return invalidf("%s: source %d is longer than %d bytes", owner(), i+1, MaxFieldLen)
 		}
 	}
 	return nil
@@ -655,5 +657,5 @@ func (e *Edge) Validate() error {
 	if !e.ValidFrom.IsZero() && !e.ValidTo.IsZero() && e.ValidTo.last() < e.ValidFrom.first() {
 		return invalidf("edge %s: validTo %s is before validFrom %s", e.ID(), e.ValidTo, e.ValidFrom)
 	}
-	return checkSources("edge "+e.ID(), e.Sources)
+	return checkSources(func() string { return "edge " + e.ID() }, e.Sources)
 }

@@ -149,6 +149,16 @@ func TestEdgeValidate(t *testing.T) {
 	if err != nil || ty != ok.Type || from != ok.From || to != ok.To {
 		t.Errorf("ParseEdgeID(%q) = %v %v %v %v", ok.ID(), ty, from, to, err)
 	}
+	// A load validates every edge: a valid one costs no allocation, and a
+	// bad source still names its edge.
+	sourced := graph.Edge{Type: graph.HeldBy, From: "stance/b", To: "person/c", Sources: []graph.Source{{Document: "doc/a", Quote: "q"}}}
+	if n := testing.AllocsPerRun(100, func() { _ = sourced.Validate() }); n != 0 {
+		t.Errorf("a valid edge's Validate allocates %v times", n)
+	}
+	sourced.Sources[0].Document = "person/a"
+	if err := sourced.Validate(); !errors.Is(err, graph.ErrInvalid) || err.Error() != `invalid: edge stance/b|HELD_BY|person/c: source 1: "person/a" is not a document id` {
+		t.Errorf("bad source: %v", err)
+	}
 }
 
 func TestLabelFor(t *testing.T) {

@@ -78,7 +78,11 @@ type textField struct {
 // description, summary, each quote's text and translation, a document's
 // full text (Node.Text). Empty fields are left out.
 func nodeFields(n *Node) []textField {
-	fs := make([]textField, 0, 4+len(n.Aliases)+2*len(n.Quotes))
+	return appendNodeFields(make([]textField, 0, 4+len(n.Aliases)+2*len(n.Quotes)), n)
+}
+
+// appendNodeFields appends the searchable fields of n to fs.
+func appendNodeFields(fs []textField, n *Node) []textField {
 	add := func(name, text string, w uint32) {
 		if text != "" {
 			fs = append(fs, textField{name: name, text: text, weight: w})
@@ -113,7 +117,8 @@ func nodeTerms(n *Node) (tf map[string]uint32, length uint32) {
 // A bulk load reuses one tf and one tb for many nodes.
 func addNodeTerms(tf map[string]uint32, n *Node, tb *tokenBuf) (length uint32) {
 	tokens := 0
-	for _, f := range nodeFields(n) {
+	tb.fields = appendNodeFields(tb.fields[:0], n)
+	for _, f := range tb.fields {
 		if tokens >= maxNodeTokens {
 			break
 		}
@@ -415,6 +420,12 @@ type tokenBuf struct {
 	// terms holds the terms folded so far, so that a word seen before
 	// costs no new string (up to maxInterned of them).
 	terms map[string]string
+	// folded holds the words beyond ASCII folded so far with their term
+	// and umlaut spelling, so that a word seen before is not normalized
+	// again (up to maxInterned of them).
+	folded map[string][2]string
+	// fields holds a node's fields while its terms are collected.
+	fields []textField
 }
 
 // maxInterned bounds tokenBuf.terms.
@@ -478,6 +489,22 @@ func fold(w string, tb *tokenBuf) (t, alt string) {
 		return tb.term(b), ""
 	}
 
+	if f, ok := tb.folded[w]; ok {
+		return f[0], f[1]
+	}
+	t, alt = foldWide(w, tb)
+	if tb.folded == nil {
+		tb.folded = make(map[string][2]string)
+	}
+	if len(tb.folded) < maxInterned {
+		tb.folded[strings.Clone(w)] = [2]string{t, alt}
+	}
+	return t, alt
+}
+
+// foldWide is fold of a word beyond ASCII: it decomposes the word (NFKD),
+// drops the marks, lowers the letters and spells out the ligatures.
+func foldWide(w string, tb *tokenBuf) (t, alt string) {
 	tb.norm = norm.NFKD.AppendString(tb.norm[:0], w)
 	b, a := tb.b[:0], tb.a[:0]
 	umlaut := false

@@ -63,6 +63,21 @@ func TestIndexTerms(t *testing.T) {
 			}
 		})
 	}
+	// A bulk load keeps one tokenBuf for all texts: on the second pass
+	// every word is one folded before, and the terms must not change.
+	tb := new(tokenBuf)
+	for pass := range 2 {
+		for _, tt := range tests {
+			var got []string
+			eachIndexTerm(tt.in, tb, func(t string, _ bool) bool {
+				got = append(got, t)
+				return true
+			})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("pass %d through one buffer: %q gives %q, want %q", pass+1, tt.in, got, tt.want)
+			}
+		}
+	}
 }
 
 func TestQueryTerms(t *testing.T) {
