@@ -461,11 +461,6 @@ var (
 	heyAny = regexp.MustCompile(`\[\d+\]\s+\d+ responses`)
 )
 
-func runHey(url, body string, secs int) (heyResult, error) {
-	r, _, err := runHeyCPU(url, body, secs)
-	return r, err
-}
-
 // runHeyCPU runs hey and also returns the CPU seconds hey itself used.
 func runHeyCPU(url, body string, secs int) (heyResult, float64, error) {
 	cmd := exec.Command("hey", "-z", strconv.Itoa(secs)+"s", "-c", "32", "-m", "POST",
