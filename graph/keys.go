@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strings"
 )
 
 // This file is the only place that builds or parses Badger keys. The key
@@ -43,14 +44,15 @@ func genPrefix(gen uint32) []byte {
 // the same bytes and byte order equals string order: every 0x00 in s
 // becomes 0x00 0xff and the string ends with 0x00 0x01.
 func appendStr(k []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			k = append(k, 0, 0xff)
-		} else {
-			k = append(k, s[i])
+	for {
+		i := strings.IndexByte(s, 0)
+		if i < 0 {
+			break
 		}
+		k = append(append(k, s[:i]...), 0, 0xff)
+		s = s[i+1:]
 	}
-	return append(k, 0, 1)
+	return append(append(k, s...), 0, 1)
 }
 
 // appendStrPrefix appends s without its terminator, for prefix scans of
