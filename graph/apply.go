@@ -40,7 +40,7 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	var lp *loadPlan
 	var err error
 	if isLoad(m, b) {
-		lp = planLoad(ctx, b) // nil: the planner plans it
+		lp = planLoad(ctx, b, !o.DryRun) // nil: the planner plans it
 	}
 	if lp != nil {
 		p = newPlanner(ctx, rtxn, keyspace{gen.id}, m, &res)

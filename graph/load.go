@@ -67,6 +67,44 @@ type loadPlan struct {
 	nodes []*Node      // by rank
 	edges []*Edge      // as added; rankedEdge.b holds the index
 	out   []rankedEdge // by (from, type, to); types ranked by name
+
+	// The nodes' terms and text lengths, collected on other goroutines
+	// from startTerms on, while the edges are planned.
+	termsDone   chan struct{}
+	stopTerms   context.CancelFunc
+	terms       loadTerms
+	lengths     []uint32
+	termsFailed error
+}
+
+// startTerms starts collecting the nodes' terms, which the load needs
+// only when it writes: the cores a plan leaves idle collect them.
+func (lp *loadPlan) startTerms(ctx context.Context) {
+	ctx, lp.stopTerms = context.WithCancel(ctx)
+	lp.termsDone = make(chan struct{})
+	lp.lengths = make([]uint32, len(lp.nodes))
+	go func() {
+		defer close(lp.termsDone)
+		lp.terms, lp.termsFailed = collectTerms(ctx, lp.nodes, lp.lengths)
+	}()
+}
+
+// waitTerms returns what startTerms collected, starting it if need be.
+func (lp *loadPlan) waitTerms(ctx context.Context) (loadTerms, []uint32, error) {
+	if lp.termsDone == nil {
+		lp.startTerms(ctx)
+	}
+	<-lp.termsDone
+	lp.stopTerms()
+	return lp.terms, lp.lengths, lp.termsFailed
+}
+
+// drop stops collecting terms for a plan that will not be loaded.
+func (lp *loadPlan) drop() {
+	if lp.termsDone != nil {
+		lp.stopTerms()
+		<-lp.termsDone
+	}
 }
 
 // newLoadPlan starts the plan of a load of nodes, sorted by id and each id
@@ -163,7 +201,7 @@ func cmpRanked(x, y rankedEdge) int {
 // loadPlan, without the planner's maps. It returns nil, and leaves the
 // batch to the planner, which words any error, unless every operation is
 // a valid put and every edge joins two nodes of the batch.
-func planLoad(ctx context.Context, b *Batch) *loadPlan {
+func planLoad(ctx context.Context, b *Batch, write bool) *loadPlan {
 	var nodes []*Node
 	edges := 0
 	for i, o := range b.ops {
@@ -197,13 +235,18 @@ func planLoad(ctx context.Context, b *Batch) *loadPlan {
 	if err != nil {
 		return nil
 	}
+	if write {
+		lp.startTerms(ctx)
+	}
 	lp.out, lp.edges = make([]rankedEdge, 0, edges), make([]*Edge, 0, edges)
 	for i, o := range b.ops {
 		if i%4096 == 0 && ctx.Err() != nil {
+			lp.drop()
 			return nil
 		}
 		if o.kind == opPutEdge {
 			if e := b.edge(o); e.Validate() != nil || !lp.addEdge(e) {
+				lp.drop()
 				return nil
 			}
 		}
@@ -320,8 +363,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			}
 		}
 	}
-	lengths := make([]uint32, len(ids))
-	tp, err := collectTerms(ctx, nodes, lengths)
+	tp, lengths, err := lp.waitTerms(ctx)
 	if err != nil {
 		return err
 	}
