@@ -55,7 +55,8 @@
 // Badger; a walk that asks for keys only (NodeKeysOnly, EdgeKeysOnly)
 // reads none of them. A 1M-edge graph needs about 16 MB of adjacency. Badger itself is
 // sized for a small server by default: 16 MB memtables (2), a 32 MB block
-// cache, a 16 MB index cache, 512 KB base tables, 128 MB value-log files;
+// cache, a 16 MB index cache, 128 KB base tables (4 MB tables from a
+// streamed load), 128 MB value-log files;
 // Options overrides them. The value log is garbage-collected every 10 minutes.
 //
 // # Transactions
