@@ -1015,12 +1015,16 @@ func (s *Store) ForEachNode(ctx context.Context, fn func(*Node) error) error {
 	return s.read(ctx, false, func(v *view) error {
 		it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famNode), PrefetchValues: true, PrefetchSize: 100})
 		defer it.Close()
-		i := 0
+		i, read := 0, int64(0)
 		for it.Rewind(); it.Valid(); it.Next() {
 			if i++; i%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
+			}
+			if read += it.Item().EstimatedSize(); read > scanRelease {
+				s.releaseTablePages()
+				read = 0
 			}
 			n := new(Node)
 			if err := it.Item().Value(func(b []byte) error { return decodeNode(b, n) }); err != nil {
@@ -1034,18 +1038,26 @@ func (s *Store) ForEachNode(ctx context.Context, fn func(*Node) error) error {
 	})
 }
 
+// scanRelease is how many bytes of keys and values a full scan reads
+// between two releases of the table pages it has read (releaseTablePages).
+const scanRelease = 16 << 20
+
 // ForEachEdge calls fn for every edge in (from, type, to) order, from one
 // snapshot. Writers are not blocked while it runs.
 func (s *Store) ForEachEdge(ctx context.Context, fn func(*Edge) error) error {
 	return s.read(ctx, false, func(v *view) error {
 		it := v.tx().NewIterator(badger.IteratorOptions{Prefix: v.ks.prefix(famOut), PrefetchValues: true, PrefetchSize: 100})
 		defer it.Close()
-		i := 0
+		i, read := 0, int64(0)
 		for it.Rewind(); it.Valid(); it.Next() {
 			if i++; i%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
+			}
+			if read += it.Item().EstimatedSize(); read > scanRelease {
+				s.releaseTablePages()
+				read = 0
 			}
 			t, from, to, err := v.ks.parseEdge(it.Item().Key(), famOut)
 			if err != nil {
