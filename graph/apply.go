@@ -39,7 +39,8 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 	var p *planner
 	var lp *loadPlan
 	var err error
-	if isLoad(m, b) {
+	load := isLoad(m, b)
+	if load {
 		lp = planLoad(ctx, b, !o.DryRun) // nil: the planner plans it
 	}
 	if lp != nil {
@@ -48,7 +49,7 @@ func (s *Store) Apply(ctx context.Context, b *Batch, o ApplyOptions) (Result, er
 		return Result{}, err
 	}
 	p.planStamps(stamps, b)
-	if isLoad(m, b) {
+	if load {
 		if lp == nil {
 			if lp, err = p.loadPlan(); err != nil {
 				return Result{}, err

@@ -348,8 +348,7 @@ func (l *adjLists) load(re []rankedEdge) {
 func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp *loadPlan) error {
 	m, nodes, ids := lp.m, lp.nodes, lp.m.ids
 
-	// The index families need each node's terms, collected on every core
-	// before the store is locked.
+	// The stance indexes' keys as ranks, sorted by their streams.
 	type ranked struct {
 		key  uint64
 		node uint32
@@ -363,14 +362,16 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			}
 		}
 	}
+	// The index families need each node's terms, collected before the
+	// store is locked.
 	tp, lengths, err := lp.waitTerms(ctx)
 	if err != nil {
 		return err
 	}
 	for _, l := range lengths {
 		if l > 0 {
-			p.textDocs++
-			p.textLen += int64(l)
+			m.textDocs++
+			m.textLen += uint64(l)
 		}
 	}
 
@@ -517,7 +518,6 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 	if err := sw.Flush(); err != nil {
 		return abort(fmt.Errorf("load: flush: %w", err))
 	}
-	m.textDocs, m.textLen = uint64(p.textDocs), uint64(p.textLen)
 	p.loaded, p.writes = m, nil
 	if err := s.switchLocked(next, p, true); err != nil {
 		return abort(err)
