@@ -189,7 +189,10 @@ func (a *API) encodeFields(ctx context.Context, fes []gqlerrors.FormattedError, 
 }
 
 // shadowRun runs a query exec answered through graphql.Execute too, with
-// a request state of its own, and hands both outcomes to a.shadow.
+// a request state of its own, and hands both outcomes to a.shadow, unless
+// the request's deadline passed: each executor then reports the timeout
+// where it first notices it (the whole request, or the field it was
+// resolving), which depends on timing, not on the executor.
 func (a *API) shadowRun(ctx context.Context, req Request, p *prepared, op *ast.OperationDefinition, fast outcome) {
 	old := stateOf(ctx)
 	ctx = withState(ctx, &reqState{id: old.id, authorized: old.authorized, nodes: map[string]*graph.Node{},
@@ -197,6 +200,9 @@ func (a *API) shadowRun(ctx context.Context, req Request, p *prepared, op *ast.O
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema: a.execSchema, AST: p.doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx,
 	})
+	if ctx.Err() != nil {
+		return
+	}
 	slow := a.encodeResult(ctx, p, op, res)
 	slow.op, slow.cost = fast.op, fast.cost
 	a.shadow(req.Query, fast, slow)
