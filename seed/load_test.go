@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"unsafe"
 
 	"github.com/stancegraph/stancegraph/graph"
 )
@@ -94,4 +96,82 @@ func TestReadmeExample(t *testing.T) {
 			t.Errorf("%s missing", id)
 		}
 	}
+}
+
+// TestParseSharesRepeats checks that the values a file repeats (references,
+// language tags, a quote given again as its source's quote) are parsed into
+// one string each, and that equal values of two files stay equal.
+func TestParseSharesRepeats(t *testing.T) {
+	const stances = `stances:
+  - id: stance/a
+    name: A on T
+    holder: person/p
+    topic: topic/t
+    position: 0.5
+    quotes:
+      - text: "We welcome it."
+        language: en
+        source: doc/d
+    sources:
+      - document: doc/d
+        quote: "We welcome it."
+  - id: stance/b
+    name: B on T
+    holder: person/p
+    topic: topic/t
+    position: -0.5
+    quotes:
+      - text: "Wir lehnen es ab."
+        language: de
+        translation: "We reject it."
+        translationLanguage: en
+    sources:
+      - document: doc/d
+`
+	const others = `people:
+  - id: person/p
+    name: P
+topics:
+  - id: topic/t
+    name: T
+    scale: {negative: against, positive: for}
+documents:
+  - id: doc/d
+    name: D
+    type: SPEECH
+    language: en
+`
+	s, err := LoadFS(fstest.MapFS{"stances.yaml": {Data: []byte(stances)}, "others.yaml": {Data: []byte(others)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s.Node("stance/a")
+	b, _ := s.Node("stance/b")
+	same := func(what, x, y string) {
+		t.Helper()
+		if x != y {
+			t.Fatalf("%s: %q and %q differ", what, x, y)
+		}
+		if unsafe.StringData(x) != unsafe.StringData(y) {
+			t.Errorf("%s: %q is held twice", what, x)
+		}
+	}
+	same("quote source and source document", a.Quotes[0].Source, a.Sources[0].Document)
+	same("source documents of two stances", a.Sources[0].Document, b.Sources[0].Document)
+	same("quote and source quote", a.Quotes[0].Text, a.Sources[0].Quote)
+	same("language tags", a.Quotes[0].Language, b.Quotes[0].TranslationLanguage)
+	if d, _ := s.Node("doc/d"); d.Language != a.Quotes[0].Language {
+		t.Errorf("document language %q, want %q", d.Language, a.Quotes[0].Language)
+	}
+	var holders []string
+	s.EachEdge(func(e *graph.Edge) error {
+		if e.Type == graph.HeldBy {
+			holders = append(holders, e.To)
+		}
+		return nil
+	})
+	if len(holders) != 2 {
+		t.Fatalf("holder edges %v, want 2", holders)
+	}
+	same("holders", holders[0], holders[1])
 }

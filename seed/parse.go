@@ -111,6 +111,7 @@ type fileParser struct {
 	visits   int
 	budget   int
 	sizes    map[*yaml.Node]int
+	kept     map[string]string // see keep
 	aborted  bool
 	broken   bool // the file could not be read as a seed file at all
 	res      fileResult
@@ -499,7 +500,7 @@ func (p *fileParser) language(n *yaml.Node, it item, field string) string {
 		p.addItem(n, it, graph.ErrInvalid, "%s %q is not a BCP 47 language tag such as de or en", field, s)
 		return ""
 	}
-	return s
+	return p.keep(s)
 }
 
 func (p *fileParser) url(n *yaml.Node, it item) string {

@@ -380,7 +380,7 @@ func parseAll(srcs []source) []*fileParser {
 					p.parseFile(data)
 					release(n)
 				}
-				p.sizes = nil
+				p.sizes, p.kept = nil, nil
 				out[i] = p
 			}
 		})

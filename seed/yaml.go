@@ -370,6 +370,29 @@ func (p *fileParser) text(n *yaml.Node, it item, field string, max int, required
 	if required && strings.TrimSpace(s) == "" {
 		p.addItem(n, it, graph.ErrInvalid, "%s must not be blank", field)
 	}
+	return p.keep(s)
+}
+
+// maxKept is the longest value keep shares: longer ones (a document's
+// text) rarely repeat, and hashing them would cost more than it saves.
+const maxKept = 512
+
+// keep returns s, or the equal string the file kept before. A seed file
+// repeats its references, language tags and often its quotes (once in the
+// quote, once in its source); the parser allocates every mention anew, and
+// keeping one copy shrinks the parsed set by millions of strings that the
+// collector would otherwise trace while the set is applied.
+func (p *fileParser) keep(s string) string {
+	if len(s) > maxKept {
+		return s
+	}
+	if k, ok := p.kept[s]; ok {
+		return k
+	}
+	if p.kept == nil {
+		p.kept = make(map[string]string)
+	}
+	p.kept[s] = s
 	return s
 }
 
@@ -431,7 +454,7 @@ func (p *fileParser) id(n *yaml.Node, it item, field string, want ...graph.Kind)
 	}
 	for _, w := range want {
 		if k == w {
-			return s, true
+			return p.keep(s), true
 		}
 	}
 	p.addItem(n, it, graph.ErrInvalid, "%s %s is %s, but %s must be %s", field, s, article(k), field, kindList(want))
