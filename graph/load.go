@@ -288,7 +288,18 @@ type kvSink struct {
 	buf    *z.Buffer
 	n      int
 	kv     pb.KV // reused: KVToBuffer copies key and value
+	// release, when set, is called after every loadRelease bytes the
+	// sink has written (see Store.releaseTablePages).
+	release func()
+	written int
 }
+
+// loadRelease is how many bytes of keys and values a stream writes
+// between two releases of the pages of the tables written so far. The
+// StreamWriter writes each table through a shared mapping and keeps it
+// mapped, so without them a load's whole output, 250 MB for 1M edges,
+// stays resident until the store is closed.
+const loadRelease = 32 << 20
 
 func (k *kvSink) add(key, val []byte) error {
 	k.kv.Key, k.kv.Value, k.kv.Version, k.kv.StreamId = key, val, 1, k.stream
@@ -305,6 +316,10 @@ func (k *kvSink) flush() error {
 		return nil
 	}
 	err := k.sw.Write(k.buf)
+	if k.written += k.buf.LenNoPadding(); k.written > loadRelease && k.release != nil {
+		k.release()
+		k.written = 0
+	}
 	k.buf.Reset()
 	return err
 }
@@ -485,7 +500,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 	var wg sync.WaitGroup
 	for i, write := range streams {
 		wg.Go(func() {
-			sink := &kvSink{sw: sw, stream: uint32(i + 1), buf: z.NewBuffer(2<<20, "stancegraph.load")}
+			sink := &kvSink{sw: sw, stream: uint32(i + 1), buf: z.NewBuffer(2<<20, "stancegraph.load"), release: s.releaseTablePages}
 			defer sink.buf.Release()
 			err := write(func(key, val []byte) error {
 				if err := sink.add(key, val); err != nil {
@@ -518,6 +533,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 	if err := sw.Flush(); err != nil {
 		return abort(fmt.Errorf("load: flush: %w", err))
 	}
+	s.releaseTablePages()
 	p.loaded, p.writes = m, nil
 	if err := s.switchLocked(next, p, true); err != nil {
 		return abort(err)

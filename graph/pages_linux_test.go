@@ -56,6 +56,44 @@ func TestScanReleasesTablePages(t *testing.T) {
 	}
 }
 
+// TestLoadReleasesTablePages checks that a load, whose StreamWriter
+// writes every table through a shared mapping, leaves none of the pages it
+// wrote resident, and that the store reads them back.
+func TestLoadReleasesTablePages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := &Batch{}
+	const n = 20000
+	for i := range n {
+		b.PutNode(Node{ID: fmt.Sprintf("person/p%06d", i), Name: fmt.Sprintf("Person %d", i), Description: strings.Repeat("regulation ", 30)})
+	}
+	if _, err := s.Apply(ctx, b, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tables, err := filepath.Glob(filepath.Join(dir, "*.sst"))
+	if err != nil || len(tables) == 0 {
+		t.Fatalf("the load wrote no table (%v)", err)
+	}
+	if kb := tableRSS(t, dir); kb != 0 {
+		t.Fatalf("%d kB of the %d tables the load wrote are resident", kb, len(tables))
+	}
+	c := 0
+	if err := s.ForEachNode(ctx, func(nd *Node) error {
+		if want := fmt.Sprintf("person/p%06d", c); nd.ID != want {
+			return fmt.Errorf("node %d is %s, want %s", c, nd.ID, want)
+		}
+		c++
+		return nil
+	}); err != nil || c != n {
+		t.Fatalf("read %d nodes (%v), want %d", c, err, n)
+	}
+}
+
 // tableRSS sums the resident kB of the process's mappings of table files
 // in dir.
 func tableRSS(t *testing.T, dir string) int {
