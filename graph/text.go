@@ -258,6 +258,9 @@ func classify(r rune) runeClass {
 // classAt returns the class of the rune at s[i:] and its size; invalid
 // bytes are separators of size 1.
 func classAt(s string, i int) (runeClass, rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return classify(rune(c)), rune(c), 1 // no call to decode most text
+	}
 	r, n := utf8.DecodeRuneInString(s[i:])
 	if r == utf8.RuneError && n <= 1 {
 		return sepRune, r, 1
