@@ -361,7 +361,7 @@ func (l *adjLists) load(re []rankedEdge) {
 // corrupt, so every reader is held off while it runs (on an empty store
 // there is nothing to read anyway).
 func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp *loadPlan) error {
-	m, nodes, ids := lp.m, lp.nodes, lp.m.ids
+	m, ids := lp.m, lp.m.ids
 
 	// The stance indexes' keys as ranks, sorted by their streams.
 	type ranked struct {
@@ -369,7 +369,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 		node uint32
 	}
 	var byPos, byDate []ranked
-	for r, n := range nodes {
+	for r, n := range lp.nodes {
 		if n.Kind == KindStance {
 			byPos = append(byPos, ranked{sortableFloat(n.Position), uint32(r)})
 			if !n.StatedAt.IsZero() {
@@ -377,12 +377,36 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			}
 		}
 	}
+	// The values, encoded while the terms are collected. With them and
+	// the terms the load needs the nodes and edges no more, and lets go
+	// of them: when the caller holds them no longer either (a seed
+	// does not), the collector no longer traces them while the load
+	// writes.
+	var nodeVals, edgeVals valueChunks
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var w fieldWriter
+		for _, n := range lp.nodes {
+			w.b = w.b[:0]
+			w.node(n)
+			nodeVals.add(w.b)
+		}
+	})
+	wg.Go(func() {
+		var val []byte
+		for _, x := range lp.out {
+			val = appendEdge(val[:0], lp.edges[x.edge()])
+			edgeVals.add(val)
+		}
+	})
+	wg.Wait()
 	// The index families need each node's terms, collected before the
 	// store is locked.
 	tp, lengths, err := lp.waitTerms(ctx)
 	if err != nil {
 		return err
 	}
+	lp.nodes, lp.edges = nil, nil
 	for _, l := range lengths {
 		if l > 0 {
 			m.textDocs++
@@ -420,14 +444,14 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 		func(add func(key, val []byte) error) error {
 			// d: dated stances by date.
 			slices.SortFunc(byDate, rankedCmp)
+			var key []byte
 			for _, x := range byDate {
-				n := nodes[x.node]
-				if err := add(ks.date(n.StatedAt, n.ID), nil); err != nil {
+				key = binary.BigEndian.AppendUint32(ks.appendPrefix(key[:0], famDate), uint32(x.key))
+				if err := add(appendStr(key, ids[x.node]), nil); err != nil {
 					return err
 				}
 			}
 			// i: edges by (to, type, from).
-			var key []byte
 			in := lp.in()
 			m.in.load(in)
 			for _, x := range in {
@@ -447,12 +471,9 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 				}
 			}
 			// n: nodes by id.
-			var w fieldWriter
 			for r, id := range ids {
-				w.b = w.b[:0]
-				w.node(nodes[r])
 				key = ks.appendNode(key[:0], id)
-				if err := add(key, w.b); err != nil {
+				if err := add(key, nodeVals.get(r)); err != nil {
 					return err
 				}
 			}
@@ -462,18 +483,17 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			// o: edges by (from, type, to).
 			var key, val []byte
 			m.out.load(lp.out)
-			for _, x := range lp.out {
+			for i, x := range lp.out {
 				key = ks.appendOut(key[:0], m.types[uint8(x.a)], ids[x.a>>8], ids[x.b>>32])
-				val = appendEdge(val[:0], lp.edges[x.edge()])
-				if err := add(key, val); err != nil {
+				if err := add(key, edgeVals.get(i)); err != nil {
 					return err
 				}
 			}
 			// p: stances by position.
 			slices.SortFunc(byPos, rankedCmp)
 			for _, x := range byPos {
-				n := nodes[x.node]
-				if err := add(ks.pos(n.Position, n.ID), nil); err != nil {
+				key = binary.BigEndian.AppendUint64(ks.appendPrefix(key[:0], famPos), x.key)
+				if err := add(appendStr(key, ids[x.node]), nil); err != nil {
 					return err
 				}
 			}
@@ -497,7 +517,6 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, len(streams))
-	var wg sync.WaitGroup
 	for i, write := range streams {
 		wg.Go(func() {
 			sink := &kvSink{sw: sw, stream: uint32(i + 1), buf: z.NewBuffer(2<<20, "stancegraph.load"), release: s.releaseTablePages}
@@ -569,6 +588,41 @@ func (l *chunks[T]) all() iter.Seq[T] {
 			}
 		}
 	}
+}
+
+// valueChunks holds encoded values in order, in chunks that hold no
+// pointer, so that the collector does not scan them.
+type valueChunks struct {
+	chunks [][]byte
+	refs   []valueRef
+}
+
+// valueRef locates a value: chunks[chunk][off:off+n].
+type valueRef struct{ chunk, off, n uint32 }
+
+// valueChunkSize is the size of a chunk; a value of more than a quarter
+// of it gets a chunk of its own, so that chunks waste little at their ends.
+const valueChunkSize = 1 << 20
+
+func (v *valueChunks) add(b []byte) {
+	last := len(v.chunks) - 1
+	if last < 0 || cap(v.chunks[last])-len(v.chunks[last]) < len(b) {
+		size := valueChunkSize
+		if len(b) > valueChunkSize/4 {
+			size = len(b)
+		}
+		v.chunks = append(v.chunks, make([]byte, 0, size))
+		last++
+	}
+	c := &v.chunks[last]
+	v.refs = append(v.refs, valueRef{uint32(last), uint32(len(*c)), uint32(len(b))})
+	*c = append(*c, b...)
+}
+
+// get returns the i-th value added.
+func (v *valueChunks) get(i int) []byte {
+	r := v.refs[i]
+	return v.chunks[r.chunk][r.off : r.off+r.n : r.off+r.n]
 }
 
 // loadPosting is a posting during a load: the node's rank and the term

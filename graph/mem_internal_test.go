@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -182,5 +183,43 @@ func TestSideCountsChoice(t *testing.T) {
 	}
 	if lazy == 0 {
 		t.Fatal("no choice left a frontier partly counted: the test does not reach the lazy case")
+	}
+}
+
+// TestValueChunks adds values of every size class a load writes, from
+// empty to larger than a chunk, and reads each back unchanged, also after
+// the ones that followed it.
+func TestValueChunks(t *testing.T) {
+	var v valueChunks
+	var want [][]byte
+	sizes := []int{0, 1, 17, valueChunkSize / 4, valueChunkSize/4 + 1, 300, valueChunkSize, 5, valueChunkSize + 7, 40}
+	for i := range 3000 {
+		n := sizes[i%len(sizes)]
+		if i > len(sizes) && n > 1000 {
+			n = 1000 + i // keep the test small after one round of the large ones
+		}
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = byte(i*31 + j)
+		}
+		want = append(want, slices.Clone(b))
+		v.add(b)
+		if n > 0 {
+			b[0]++ // the chunks hold a copy
+		}
+	}
+	for i, w := range want {
+		got := v.get(i)
+		if !bytes.Equal(got, w) {
+			t.Fatalf("value %d: %d bytes, want %d (%x…)", i, len(got), len(w), w[:min(8, len(w))])
+		}
+		if cap(got) != len(got) {
+			t.Fatalf("value %d: capacity %d beyond its %d bytes, an append would overwrite the next", i, cap(got), len(got))
+		}
+	}
+	for i, c := range v.chunks {
+		if cap(c) > valueChunkSize && len(c) != cap(c) {
+			t.Errorf("chunk %d: a large value's chunk of %d bytes holds %d", i, cap(c), len(c))
+		}
 	}
 }
