@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stancegraph/stancegraph/graph"
@@ -78,7 +79,7 @@ func TestKindOf(t *testing.T) {
 			t.Errorf("KindOf(%q) = %v, %v", id, got, err)
 		}
 	}
-	for _, id := range []string{"", "person", "person/", "Person/x", "person/X", "person/a b", "people/x", "person/ä", "person/a/b", "/x"} {
+	for _, id := range []string{"", "person", "person/", "Person/x", "person/X", "person/a b", "people/x", "person/ä", "person/a/b", "/x", "person/" + strings.Repeat("a", graph.MaxIDLen)} {
 		if _, err := graph.KindOf(id); !errors.Is(err, graph.ErrInvalid) {
 			t.Errorf("KindOf(%q) = %v, want ErrInvalid", id, err)
 		}
