@@ -381,7 +381,7 @@ const maxKept = 512
 // repeats its references, language tags and often its quotes (once in the
 // quote, once in its source); the parser allocates every mention anew, and
 // keeping one copy shrinks the parsed set by millions of strings that the
-// collector would otherwise trace while the set is applied.
+// collector would otherwise trace until the set is written.
 func (p *fileParser) keep(s string) string {
 	if len(s) > maxKept {
 		return s
