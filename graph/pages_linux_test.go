@@ -18,21 +18,9 @@ import (
 // releaseTablePages takes them out of the resident set and that the
 // store reads as before.
 func TestScanReleasesTablePages(t *testing.T) {
+	const n = loadedPeople
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(dir, Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	b := &Batch{}
-	const n = 20000
-	for i := range n {
-		b.PutNode(Node{ID: fmt.Sprintf("person/p%06d", i), Name: fmt.Sprintf("Person %d", i), Description: strings.Repeat("regulation ", 30)})
-	}
-	if _, err := s.Apply(ctx, b, ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	s, dir := loadedStore(t, n)
 	count := func() int {
 		c := 0
 		if err := s.ForEachNode(ctx, func(*Node) error { c++; return nil }); err != nil {
@@ -60,21 +48,9 @@ func TestScanReleasesTablePages(t *testing.T) {
 // writes every table through a shared mapping, leaves none of the pages it
 // wrote resident, and that the store reads them back.
 func TestLoadReleasesTablePages(t *testing.T) {
+	const n = loadedPeople
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(dir, Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	b := &Batch{}
-	const n = 20000
-	for i := range n {
-		b.PutNode(Node{ID: fmt.Sprintf("person/p%06d", i), Name: fmt.Sprintf("Person %d", i), Description: strings.Repeat("regulation ", 30)})
-	}
-	if _, err := s.Apply(ctx, b, ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	s, dir := loadedStore(t, n)
 	tables, err := filepath.Glob(filepath.Join(dir, "*.sst"))
 	if err != nil || len(tables) == 0 {
 		t.Fatalf("the load wrote no table (%v)", err)
@@ -92,6 +68,30 @@ func TestLoadReleasesTablePages(t *testing.T) {
 	}); err != nil || c != n {
 		t.Fatalf("read %d nodes (%v), want %d", c, err, n)
 	}
+}
+
+// loadedPeople is how many nodes loadedStore loads: enough for tables
+// of a few MB.
+const loadedPeople = 20000
+
+// loadedStore opens an on-disk store and loads n people into it, as one
+// batch (a stream load).
+func loadedStore(t *testing.T, n int) (*Store, string) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	b := &Batch{}
+	for i := range n {
+		b.PutNode(Node{ID: fmt.Sprintf("person/p%06d", i), Name: fmt.Sprintf("Person %d", i), Description: strings.Repeat("regulation ", 30)})
+	}
+	if _, err := s.Apply(context.Background(), b, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return s, dir
 }
 
 // tableRSS sums the resident kB of the process's mappings of table files
