@@ -40,3 +40,19 @@ func PlanWrites(ctx context.Context, s *Store, b *Batch) ([]KV, error) {
 // BadgerOptions returns the Badger options Open uses, for benchmarks that
 // compare with a raw Badger database.
 func BadgerOptions(dir string, opts Options) badger.Options { return badgerOptions(dir, opts) }
+
+// CollectTerms runs a load's term collection over nodes in rank order
+// and returns the number of distinct terms and postings, for benchmarks.
+func CollectTerms(ctx context.Context, nodes []*Node) (terms, postings int, err error) {
+	lt, err := collectTerms(ctx, nodes, make([]uint32, len(nodes)))
+	return len(lt.order), len(lt.postings), err
+}
+
+// TextBytes is the length of the searchable text of n.
+func TextBytes(n *Node) int {
+	size := 0
+	for _, f := range nodeFields(n) {
+		size += len(f.text)
+	}
+	return size
+}

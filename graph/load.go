@@ -646,7 +646,7 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 	// term dictionary, so that workers share nothing but lengths (each
 	// writing its own range).
 	type part struct {
-		terms    map[string]uint32
+		terms    map[string]uint32 // term → index in list
 		list     []string
 		postings chunks[struct{ term, node, tf uint32 }]
 	}
@@ -659,30 +659,44 @@ func collectTerms(ctx context.Context, nodes []*Node, lengths []uint32) (loadTer
 		wg.Go(func() {
 			pt := &parts[w]
 			pt.terms = map[string]uint32{}
-			tf, tb := map[string]uint32{}, new(tokenBuf)
+			// The node being read: its frequencies by term index, and
+			// the indexes it has, in order of first occurrence.
+			var tf []uint32
+			var has []uint32
+			add := func(t string, weight uint32) {
+				ti, ok := pt.terms[t]
+				if ok && tf[ti] > 0 {
+					tf[ti] += weight
+					return
+				}
+				if len(has) >= maxNodeTerms {
+					return // the node has all the terms it may have
+				}
+				if !ok {
+					// A term may be part of a node's text: copied, so
+					// that the dictionary keeps no text alive.
+					t = strings.Clone(t)
+					ti = uint32(len(pt.list))
+					pt.terms[t] = ti
+					pt.list = append(pt.list, t)
+					tf = append(tf, 0)
+				}
+				has = append(has, ti)
+				tf[ti] = weight
+			}
+			tb := new(tokenBuf)
 			for r := lo; r < hi; r++ {
 				if (r-lo)%1024 == 0 {
 					if errs[w] = ctx.Err(); errs[w] != nil {
 						return
 					}
 				}
-				// One map for every node, unless a node made it large:
-				// clearing costs its capacity, not its length.
-				if len(tf) > 256 {
-					tf = map[string]uint32{}
-				} else {
-					clear(tf)
+				lengths[r] = addNodeTerms(nodes[r], tb, add)
+				for _, ti := range has {
+					pt.postings.add(struct{ term, node, tf uint32 }{ti, uint32(r), tf[ti]})
+					tf[ti] = 0
 				}
-				lengths[r] = addNodeTerms(tf, nodes[r], tb)
-				for t, f := range tf {
-					ti, ok := pt.terms[t]
-					if !ok {
-						ti = uint32(len(pt.list))
-						pt.terms[t] = ti
-						pt.list = append(pt.list, t)
-					}
-					pt.postings.add(struct{ term, node, tf uint32 }{ti, uint32(r), f})
-				}
+				has = has[:0]
 			}
 		})
 	}

@@ -106,37 +106,43 @@ func appendNodeFields(fs []textField, n *Node) []textField {
 // fields of weight*count) and the node's weighted length, for BM25. The
 // length counts words (weight*count), not the extra spellings a word adds
 // to the index (umlaut spellings, joined compounds), so that German text is
-// not made to look longer than it is.
+// not made to look longer than it is. At most maxNodeTerms distinct terms
+// are counted.
 func nodeTerms(n *Node) (tf map[string]uint32, length uint32) {
 	tf = make(map[string]uint32)
-	return tf, addNodeTerms(tf, n, new(tokenBuf))
+	length = addNodeTerms(n, new(tokenBuf), func(t string, w uint32) {
+		// One map operation while there is room for new terms.
+		if len(tf) < maxNodeTerms {
+			tf[t] += w
+		} else if _, ok := tf[t]; ok {
+			tf[t] += w
+		}
+	})
+	return tf, length
 }
 
-// addNodeTerms adds the node's weighted term frequencies to tf, which
-// holds no terms yet, and returns its weighted length, as nodeTerms does.
-// A bulk load reuses one tf and one tb for many nodes.
-func addNodeTerms(tf map[string]uint32, n *Node, tb *tokenBuf) (length uint32) {
+// addNodeTerms calls add with each index term of the node's fields and
+// the field's weight, once for every occurrence (at most maxNodeTokens
+// of them), and returns the node's weighted length, as nodeTerms does.
+// A bulk load reuses one tb for many nodes.
+func addNodeTerms(n *Node, tb *tokenBuf, add func(t string, w uint32)) (length uint32) {
 	tokens := 0
 	tb.fields = appendNodeFields(tb.fields[:0], n)
 	for _, f := range tb.fields {
 		if tokens >= maxNodeTokens {
 			break
 		}
-		eachIndexTerm(f.text, tb, func(t string, word bool) bool {
-			if tokens >= maxNodeTokens {
-				return false
-			}
-			tokens++
-			if word {
+		eachForm(f.text, tb, func(_, _ int, t, alt string, compound bool) bool {
+			if !compound {
 				length += f.weight
 			}
-			// One map operation while there is room for new terms.
-			if len(tf) < maxNodeTerms {
-				tf[t] += f.weight
-			} else if _, ok := tf[t]; ok {
-				tf[t] += f.weight
+			add(t, f.weight)
+			tokens++
+			if alt != "" && tokens < maxNodeTokens {
+				add(alt, f.weight)
+				tokens++
 			}
-			return true
+			return tokens < maxNodeTokens
 		})
 	}
 	return length
@@ -176,13 +182,16 @@ func queryTerms(q string) []string {
 	}
 	var out []string
 	var tb tokenBuf
-	scanWords(q, func(start, end int, _ bool) bool {
-		t, _ := fold(q[start:end], &tb)
-		if t != "" && !slices.Contains(out, t) {
+	words := newWordScanner(q)
+	for len(out) < maxQueryTerms {
+		start, end, _, ok := words.next()
+		if !ok {
+			break
+		}
+		if t, _ := fold(q[start:end], &tb); t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
-		return len(out) < maxQueryTerms
-	})
+	}
 	return out
 }
 
@@ -268,33 +277,51 @@ func classAt(s string, i int) (runeClass, rune, int) {
 	return classify(r), r, n
 }
 
-// scanWords calls fn with the byte range of every word of s, in order,
-// until fn returns false. joined reports that the word follows the
-// previous one across a single joining rune: a hyphen, or '.' or ','
-// between two digits.
-func scanWords(s string, fn func(start, end int, joined bool) bool) {
-	var (
-		start     = -1        // start of the word being read, -1 between words
-		joined    bool        // the word being read is joined to the last one
-		last      rune        // the last rune of the word being read
-		lastEnd   = -1        // end of the last word
-		lastDigit bool        // the last word ends with a digit
-		join      = sepRune   // the joining rune right after the last word, if any
-		joinEnd   = -1        // where that joining rune ends
-		endWord   func() bool // ends the word being read
-	)
-	endWord = func() bool {
-		ok := fn(start, lastEnd, joined)
-		lastDigit = unicode.IsDigit(last)
-		start = -1
-		return ok
-	}
-	for i := 0; i < len(s); {
+// wordScanner reads the words of a text in order: scanner.next returns
+// the byte range of the next word and whether it is joined to the one
+// before across a single joining rune (a hyphen, or '.' or ',' between two
+// digits).
+type wordScanner struct {
+	s         string
+	i         int       // where the scan goes on
+	lastEnd   int       // end of the last word (or of the rune after it that may join)
+	lastDigit bool      // the last word ends with a digit
+	join      runeClass // the joining rune right after the last word, if any
+	joinEnd   int       // where that joining rune ends
+}
+
+func newWordScanner(s string) wordScanner {
+	return wordScanner{s: s, lastEnd: -1, joinEnd: -1}
+}
+
+// isASCIIWord reports whether the byte c is an ASCII letter or digit.
+func isASCIIWord(c byte) bool {
+	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
+}
+
+// next returns the next word; ok is false at the end of the text.
+func (w *wordScanner) next() (start, end int, joined, ok bool) {
+	s := w.s
+	start = -1
+	var last rune // the last rune of the word being read
+	i := w.i
+	for i < len(s) {
+		if c := s[i]; isASCIIWord(c) {
+			// A run of ASCII letters and digits, most of any text.
+			if start < 0 {
+				start = i
+				joined = w.joinEnd == i && (w.join == hyphenRune || w.join == pointRune && w.lastDigit && c <= '9')
+			}
+			for i++; i < len(s) && isASCIIWord(s[i]); i++ {
+			}
+			last, w.lastEnd = rune(s[i-1]), i
+			continue
+		}
 		c, r, n := classAt(s, i)
 		if c == ignorableRune {
 			if start >= 0 {
-				lastEnd = i + n
 				i += n
+				w.lastEnd = i
 				continue
 			}
 			c = sepRune
@@ -302,33 +329,35 @@ func scanWords(s string, fn func(start, end int, joined bool) bool) {
 		if c == wordRune {
 			if start < 0 {
 				start = i
-				joined = joinEnd == i && (join == hyphenRune || join == pointRune && lastDigit && unicode.IsDigit(r))
+				joined = w.joinEnd == i && (w.join == hyphenRune || w.join == pointRune && w.lastDigit && unicode.IsDigit(r))
 			}
-			last = r
-			lastEnd = i + n
 			i += n
+			last, w.lastEnd = r, i
 			continue
 		}
-		if start >= 0 && !endWord() {
-			return
+		if start >= 0 {
+			// The rune after the word is read again by the next call.
+			w.i, w.lastDigit = i, unicode.IsDigit(last)
+			return start, w.lastEnd, joined, true
 		}
-		join = sepRune
+		w.join = sepRune
 		switch c {
 		case ideoRune:
-			if !fn(i, i+n, false) {
-				return
-			}
-			lastEnd, lastDigit = i+n, false
+			w.i, w.lastEnd, w.lastDigit = i+n, i+n, false
+			return i, i + n, false, true
 		case hyphenRune, pointRune:
-			if lastEnd == i {
-				join, joinEnd = c, i+n
+			if w.lastEnd == i {
+				w.join, w.joinEnd = c, i+n
 			}
 		}
 		i += n
 	}
+	w.i = i
 	if start >= 0 {
-		endWord()
+		w.lastDigit = unicode.IsDigit(last)
+		return start, w.lastEnd, joined, true
 	}
+	return 0, 0, false, false
 }
 
 // eachForm calls fn for every word of s with its folded term and umlaut
@@ -341,56 +370,64 @@ func eachForm(s string, tb *tokenBuf, fn func(start, end int, t, alt string, com
 		tb = new(tokenBuf)
 	}
 	var (
-		start, end int
-		parts      int
-		hasAlt     bool
+		start, end      int    // the range of the compound being read
+		parts           int    // its words so far
+		first, firstAlt string // its first word's term and umlaut spelling
+		hasAlt          bool   // one of its words has an umlaut spelling
 	)
-	// the compound's joined term and umlaut spelling
+	// The compound's joined term and umlaut spelling, from its second
+	// word on.
 	jt, ja := tb.jt[:0], tb.ja[:0]
 	defer func() { tb.jt, tb.ja = jt[:0], ja[:0] }()
 	flush := func() bool {
-		ok := true
-		if parts > 1 {
-			alt := ""
-			if hasAlt {
-				alt = string(ja)
-			}
-			ok = fn(start, end, string(jt), alt, true)
-		}
-		parts, jt, ja, hasAlt = 0, jt[:0], ja[:0], false
-		return ok
-	}
-	stopped := false
-	scanWords(s, func(ws, we int, joined bool) bool {
-		t, alt := fold(s[ws:we], tb)
-		if t == "" {
+		if parts < 2 {
 			return true
 		}
-		if !joined || parts == 0 {
+		alt := ""
+		if hasAlt {
+			alt = string(ja)
+		}
+		return fn(start, end, string(jt), alt, true)
+	}
+	words := newWordScanner(s)
+	for {
+		ws, we, joined, ok := words.next()
+		if !ok {
+			break
+		}
+		t, alt := fold(s[ws:we], tb)
+		if t == "" {
+			continue
+		}
+		switch {
+		case !joined || parts == 0:
 			if !flush() {
-				stopped = true
-				return false
+				return
 			}
-			start = ws
+			start, parts, first, firstAlt = ws, 0, t, alt
+		case parts == 1:
+			jt, ja = appendTerm(jt[:0], first), appendTerm(ja[:0], orTerm(firstAlt, first))
+			hasAlt = firstAlt != ""
+			fallthrough
+		default:
+			jt, ja = appendTerm(jt, t), appendTerm(ja, orTerm(alt, t))
+			hasAlt = hasAlt || alt != ""
 		}
 		end = we
 		parts++
-		jt = appendTerm(jt, t)
-		if alt != "" {
-			hasAlt = true
-			ja = appendTerm(ja, alt)
-		} else {
-			ja = appendTerm(ja, t)
-		}
 		if !fn(ws, we, t, alt, false) {
-			stopped = true
-			return false
+			return
 		}
-		return true
-	})
-	if !stopped {
-		flush()
 	}
+	flush()
+}
+
+// orTerm returns alt, or t when alt is "".
+func orTerm(alt, t string) string {
+	if alt != "" {
+		return alt
+	}
+	return t
 }
 
 // appendTerm appends t to the joined term b, keeping b within maxTermLen

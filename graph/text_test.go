@@ -1,12 +1,15 @@
 package graph
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 )
 
 func TestIndexTerms(t *testing.T) {
@@ -315,6 +318,75 @@ func TestNodeTermsBounded(t *testing.T) {
 	}
 	if want := uint32(3 + maxNodeTerms + 5000 + 2); length != want {
 		t.Errorf("length = %d, want %d", length, want)
+	}
+}
+
+// TestCollectTermsAgreesWithNodeTerms checks that a bulk load's term
+// collection, on two workers, gives every node the frequencies and length
+// nodeTerms gives it (including a node past the cap on distinct terms),
+// and that the dictionary it builds holds copies, not parts of the texts.
+func TestCollectTermsAgreesWithNodeTerms(t *testing.T) {
+	words := []string{"KI-Gigafabriken", "München", "Regulierung", "AI", "Act", "the", "1.000", "Élysée-Palast", "人工智能", "Straße", "ﬁnal", "x"}
+	var nodes []*Node
+	for i := range 3 * 4096 {
+		var text strings.Builder
+		for j := range i % 40 {
+			fmt.Fprintf(&text, "%s %s ", words[(i+j)%len(words)], words[(i*j)%len(words)])
+		}
+		fmt.Fprintf(&text, "w%d", i%997)
+		n := &Node{ID: fmt.Sprintf("doc/d%05d", i), Name: words[i%len(words)] + " Name", Text: text.String()}
+		if i%5 == 0 {
+			n.Quotes = []Quote{{Text: "Wir wollen Ökologie", Translation: "We want ecology"}}
+		}
+		nodes = append(nodes, n)
+	}
+	var big strings.Builder
+	for i := range maxNodeTerms + 100 {
+		fmt.Fprintf(&big, "big%d ", i)
+	}
+	nodes = append(nodes, &Node{ID: "doc/zbig", Name: "Big", Text: big.String() + "big0 big1"})
+
+	lengths := make([]uint32, len(nodes))
+	lt, err := collectTerms(context.Background(), nodes, lengths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]map[string]uint32, len(nodes))
+	for i := range got {
+		got[i] = map[string]uint32{}
+	}
+	for ti, term := range lt.order {
+		if lt.start[ti] == lt.start[ti+1] {
+			t.Fatalf("term %q has no postings", term)
+		}
+		for _, p := range lt.postings[lt.start[ti]:lt.start[ti+1]] {
+			got[p.node][term] = p.tf
+		}
+	}
+	type span struct{ start, end uintptr }
+	var texts []span // the texts' memory, by start
+	for _, n := range nodes {
+		for _, f := range nodeFields(n) {
+			p := uintptr(unsafe.Pointer(unsafe.StringData(f.text)))
+			texts = append(texts, span{p, p + uintptr(len(f.text))})
+		}
+	}
+	slices.SortFunc(texts, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	for _, term := range lt.order {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(term)))
+		i, _ := slices.BinarySearchFunc(texts, p, func(s span, p uintptr) int { return cmp.Compare(s.start, p+1) })
+		if i > 0 && p < texts[i-1].end {
+			t.Fatalf("term %q is part of a node's text", term)
+		}
+	}
+	for i, n := range nodes {
+		want, length := nodeTerms(n)
+		if !mapsEqual(got[i], want) || lengths[i] != length {
+			t.Fatalf("node %s: collected %d terms, length %d; nodeTerms gives %d terms, length %d", n.ID, len(got[i]), lengths[i], len(want), length)
+		}
+	}
+	if len(got[len(nodes)-1]) != maxNodeTerms {
+		t.Errorf("the big node has %d terms, want the cap %d", len(got[len(nodes)-1]), maxNodeTerms)
 	}
 }
 
