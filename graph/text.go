@@ -277,19 +277,20 @@ func classAt(s string, i int) (runeClass, rune, int) {
 	return classify(r), r, n
 }
 
-// wordScanner reads the words of a text in order: scanner.next returns
-// the byte range of the next word and whether it is joined to the one
-// before across a single joining rune (a hyphen, or '.' or ',' between two
+// wordScanner reads the words of a text in order: next returns the byte
+// range of the next word and whether it is joined to the one before
+// across a single joining rune (a hyphen, or '.' or ',' between two
 // digits).
 type wordScanner struct {
 	s         string
 	i         int       // where the scan goes on
-	lastEnd   int       // end of the last word (or of the rune after it that may join)
+	lastEnd   int       // end of the last word, or of the word being read so far
 	lastDigit bool      // the last word ends with a digit
 	join      runeClass // the joining rune right after the last word, if any
 	joinEnd   int       // where that joining rune ends
 }
 
+// newWordScanner returns a scanner at the start of s.
 func newWordScanner(s string) wordScanner {
 	return wordScanner{s: s, lastEnd: -1, joinEnd: -1}
 }
