@@ -228,6 +228,39 @@ func TestStreamLoadOfPuts(t *testing.T) {
 		t.Fatal("streamed load differs from small transactions")
 	}
 	mustVerify(t, loaded)
+	// Into an empty store every node and edge is created: the result
+	// counts, by kind and edge type, what the store then holds.
+	c, _ := loaded.Counts(ctx)
+	if cs, _ := small.Counts(ctx); fmt.Sprint(c) != fmt.Sprint(cs) {
+		t.Fatalf("counts after the load %v, after small transactions %v", c, cs)
+	}
+	for k, n := range c.ByKind {
+		if r.ByKind[k].Created != n {
+			t.Errorf("load result: %d %s created, the store holds %d", r.ByKind[k].Created, k, n)
+		}
+	}
+	for et, n := range c.ByEdgeType {
+		if r.ByEdgeType[et].Created != n {
+			t.Errorf("load result: %d %s edges created, the store holds %d", r.ByEdgeType[et].Created, et, n)
+		}
+	}
+	if len(r.ByKind) != len(c.ByKind) || len(r.ByEdgeType) != len(c.ByEdgeType) {
+		t.Errorf("load result by kind %v, by edge type %v; the store holds %v and %v", r.ByKind, r.ByEdgeType, c.ByKind, c.ByEdgeType)
+	}
+
+	// A load clears the stamp of an origin it writes data of without
+	// stamping it again, and keeps the others.
+	stamped := mustOpen(t)
+	stamps := &graph.Batch{}
+	stamps.StampOrigin("a.yaml", []byte("a1"))
+	stamps.StampOrigin("b.yaml", []byte("b1"))
+	mustApply(t, stamped, stamps)
+	withOrigin := bigBatch(4000, 0)
+	withOrigin.PutNode(graph.Node{ID: "person/from-a", Name: "From A", Origin: "a.yaml"})
+	mustApply(t, stamped, withOrigin)
+	if got, _ := stamped.OriginStamps(ctx, []string{"a.yaml", "b.yaml"}); got[0] != nil || string(got[1]) != "b1" {
+		t.Fatalf("stamps after a load that wrote a.yaml's data: %q", got)
+	}
 
 	bad := bigBatch(4000, 0)
 	bad.PutEdge(graph.Edge{Type: graph.HeldBy, From: "stance/s000001", To: "person/missing"})

@@ -38,24 +38,32 @@ func isLoad(m *mem, b *Batch) bool {
 	return m.nodes() == 0 && m.edges == 0 && len(b.ops) > loadThreshold
 }
 
-// loadResult counts what loading the planned state creates, and notes the
-// origins it writes.
+// loadResult counts what loading the planned state creates, which the
+// loaded topology has counted by kind and edge type, and notes the origins
+// it writes when some stamp depends on them.
 func (p *planner) loadResult(lp *loadPlan) {
+	for k, n := range lp.m.byKind {
+		if n > 0 {
+			ch := p.res.ByKind[Kind(k)]
+			ch.Created += n
+			p.res.ByKind[Kind(k)] = ch
+		}
+	}
+	for t, n := range lp.m.byType {
+		ch := p.res.ByEdgeType[t]
+		ch.Created += n
+		p.res.ByEdgeType[t] = ch
+	}
+	p.res.NodesCreated += len(lp.nodes)
+	p.res.EdgesCreated += len(lp.out)
+	if len(p.watch) == 0 {
+		return // touch would note nothing
+	}
 	for _, n := range lp.nodes {
 		p.touch(n.Origin)
-		k, _ := KindOf(n.ID)
-		ch := p.res.ByKind[k]
-		ch.Created++
-		p.res.ByKind[k] = ch
-		p.res.NodesCreated++
 	}
 	for _, x := range lp.out {
-		e := lp.edges[x.edge()]
-		p.touch(e.Origin)
-		ch := p.res.ByEdgeType[e.Type]
-		ch.Created++
-		p.res.ByEdgeType[e.Type] = ch
-		p.res.EdgesCreated++
+		p.touch(lp.edges[x.edge()].Origin)
 	}
 }
 
@@ -170,12 +178,18 @@ func (lp *loadPlan) setEdges() {
 	// they were added.
 	slices.SortFunc(lp.out, cmpRanked)
 	kept := lp.out[:0]
+	var byType [256]int // by the type's rank
 	for i, x := range lp.out {
 		if i+1 < len(lp.out) && lp.out[i+1].a == x.a && lp.out[i+1].b>>32 == x.b>>32 {
 			continue // put again later in the batch
 		}
 		kept = append(kept, x)
-		m.byType[lp.edges[x.edge()].Type]++
+		byType[x.a&0xff]++
+	}
+	for i, t := range types {
+		if byType[i] > 0 {
+			m.byType[t] += byType[i]
+		}
 	}
 	lp.out, m.edges = kept, len(kept)
 }
