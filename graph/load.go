@@ -396,24 +396,28 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 	// of them: when the caller holds them no longer either (a seed
 	// does not), the collector no longer traces them while the load
 	// writes.
-	var nodeVals, edgeVals valueChunks
+	// Each of two goroutines takes half of the nodes and half of the
+	// edges, so that both finish together.
+	var nodeParts, edgeParts [2]valueChunks
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		var w fieldWriter
-		for _, n := range lp.nodes {
-			w.b = w.b[:0]
-			w.node(n)
-			nodeVals.add(w.b)
-		}
-	})
-	wg.Go(func() {
-		var val []byte
-		for _, x := range lp.out {
-			val = appendEdge(val[:0], lp.edges[x.edge()])
-			edgeVals.add(val)
-		}
-	})
+	for h := range 2 {
+		wg.Go(func() {
+			var w fieldWriter
+			for _, n := range lp.nodes[h*len(lp.nodes)/2 : (h+1)*len(lp.nodes)/2] {
+				w.b = w.b[:0]
+				w.node(n)
+				nodeParts[h].add(w.b)
+			}
+			for _, x := range lp.out[h*len(lp.out)/2 : (h+1)*len(lp.out)/2] {
+				w.b = appendEdge(w.b[:0], lp.edges[x.edge()])
+				edgeParts[h].add(w.b)
+			}
+		})
+	}
 	wg.Wait()
+	nodeVals, edgeVals := nodeParts[0], edgeParts[0]
+	nodeVals.join(&nodeParts[1])
+	edgeVals.join(&edgeParts[1])
 	// The index families need each node's terms, collected before the
 	// store is locked.
 	tp, lengths, err := lp.waitTerms(ctx)
@@ -631,6 +635,16 @@ func (v *valueChunks) add(b []byte) {
 	c := &v.chunks[last]
 	v.refs = append(v.refs, valueRef{uint32(last), uint32(len(*c)), uint32(len(b))})
 	*c = append(*c, b...)
+}
+
+// join appends the values of o after those of v.
+func (v *valueChunks) join(o *valueChunks) {
+	base := uint32(len(v.chunks))
+	v.chunks = append(v.chunks, o.chunks...)
+	for _, r := range o.refs {
+		r.chunk += base
+		v.refs = append(v.refs, r)
+	}
 }
 
 // get returns the i-th value added.

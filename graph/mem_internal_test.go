@@ -222,4 +222,23 @@ func TestValueChunks(t *testing.T) {
 			t.Errorf("chunk %d: a large value's chunk of %d bytes holds %d", i, cap(c), len(c))
 		}
 	}
+
+	// Two lists joined read as one, in order.
+	var a, b valueChunks
+	for i, w := range want {
+		if i < 1700 {
+			a.add(w)
+		} else {
+			b.add(w)
+		}
+	}
+	a.join(&b)
+	if len(a.refs) != len(want) {
+		t.Fatalf("joined: %d values, want %d", len(a.refs), len(want))
+	}
+	for i, w := range want {
+		if got := a.get(i); !bytes.Equal(got, w) {
+			t.Fatalf("joined: value %d: %d bytes, want %d", i, len(got), len(w))
+		}
+	}
 }
