@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -137,8 +138,9 @@ type planner struct {
 	// termEdits holds the posting changes per term until writePostings
 	// turns them into block writes at the end of diff.
 	termEdits map[string][]termEdit
-	// Changes to mem, applied after the commit.
-	addNodes          []string
+	// Changes to mem, applied after the commit: nodes created and nodes
+	// renamed, each with its name, and nodes deleted.
+	addNodes, renamed []namedID
 	delNodes          []string
 	addEdges, delEdge []edgeKey
 	textDocs, textLen int64
@@ -481,15 +483,22 @@ func (p *planner) diffNode(id string, n *Node) error {
 	p.touch(n.Origin)
 	p.indexNode(old, n)
 	if old == nil {
-		p.addNodes = append(p.addNodes, id)
+		p.addNodes = append(p.addNodes, namedID{id, strings.Clone(n.Name)})
 		p.res.NodesCreated++
 		ch.Created++
 	} else {
+		if n.Name != old.Name {
+			p.renamed = append(p.renamed, namedID{id, strings.Clone(n.Name)})
+		}
 		p.res.NodesUpdated++
 		ch.Updated++
 	}
 	return nil
 }
+
+// namedID is a node's id with its name, for mem. The name is a copy, so
+// that mem holds no part of the batch alive.
+type namedID struct{ id, name string }
 
 // indexNode records the secondary-index writes for a node going from old
 // to n (either may be nil).
@@ -801,9 +810,14 @@ func (s *Store) dropLater(old *generation) {
 // applyMem makes mem match the committed batch. Callers hold s.mu.
 func (s *Store) applyMem(p *planner) {
 	m := s.mem
-	for _, id := range p.addNodes {
-		k, _ := KindOf(id)
-		m.addNode(id, k)
+	for _, n := range p.addNodes {
+		k, _ := KindOf(n.id)
+		m.addNode(n.id, k, n.name)
+	}
+	for _, n := range p.renamed {
+		if i, ok := m.lookup(n.id); ok {
+			m.names[i] = n.name
+		}
 	}
 	es := m.newEdgeSet()
 	for _, k := range p.delEdge {

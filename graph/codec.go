@@ -405,6 +405,34 @@ func appendEdge(b []byte, e *Edge) []byte {
 	return b
 }
 
+// decodeNodeName reads only the name of a node value (the third field, so
+// that it stops early), for a scan that builds mem.
+func decodeNodeName(v []byte) (string, error) {
+	if len(v) == 0 || v[0] != nodeCodecV2 {
+		return "", fmt.Errorf("%w: node value version", ErrCorrupt)
+	}
+	fr := fieldReader{r: reader{b: v[1:]}}
+	var name string
+	for {
+		f, wire, ok := fr.next()
+		if !ok {
+			break
+		}
+		if f != fName {
+			fr.skip(wire)
+			continue
+		}
+		if fr.want(wire, wireBytes) {
+			name = string(fr.bytes())
+		}
+		break
+	}
+	if fr.r.err != nil {
+		return "", fmt.Errorf("%w: node value", ErrCorrupt)
+	}
+	return name, nil
+}
+
 // decodeEdge fills the value fields of e; the caller sets the identity.
 func decodeEdge(v []byte, e *Edge) error {
 	if len(v) == 0 || v[0] != edgeCodecV1 {

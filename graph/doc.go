@@ -45,15 +45,16 @@
 // # Memory
 //
 // Traversals do not read Badger edge by edge: the whole topology (every id
-// with its kind, every edge as an 8-byte entry in both endpoints'
+// with its kind and name, every edge as an 8-byte entry in both endpoints'
 // adjacency lists, sorted by type and neighbour id) is kept in memory,
 // read at Open from the snapshot a clean Close leaves (snapshot.go) or
-// else rebuilt from the keys, and changed by Apply in the same critical
-// section that commits the batch. Loaded from a snapshot, the lists stay
-// where the file is mapped (privately: a change copies the page it
-// touches) until Close. Values (names, quotes, roles) stay in
-// Badger; a walk that asks for keys only (NodeKeysOnly, EdgeKeysOnly)
-// reads none of them. A 1M-edge graph needs about 16 MB of adjacency. Badger itself is
+// else rebuilt from the node values and edge keys, and changed by Apply
+// in the same critical section that commits the batch. Loaded from a
+// snapshot, the lists stay where the file is mapped (privately: a change
+// copies the page it touches) until Close. The other values (quotes,
+// texts, roles) stay in Badger; a walk that asks for keys only
+// (NodeKeysOnly, EdgeKeysOnly), names included, reads none of them. A
+// 1M-edge graph needs about 16 MB of adjacency and 6 MB of names. Badger itself is
 // sized for a small server by default: 16 MB memtables (2), a 32 MB block
 // cache, a 16 MB index cache, 128 KB base tables (4 MB tables from a
 // streamed load), 128 MB value-log files;

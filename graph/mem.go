@@ -7,7 +7,7 @@ import (
 )
 
 // mem is the in-memory topology of the graph: every node id with its kind
-// and every edge as a packed entry in both endpoints' adjacency lists.
+// and name, and every edge as a packed entry in both endpoints' adjacency lists.
 // Traversals run on it instead of reading Badger edge by edge. It is
 // derived data: rebuilt from the edge keys at Open and changed by Apply in
 // the same critical section that commits the batch, so that a reader
@@ -15,7 +15,10 @@ import (
 type mem struct {
 	ids   []string // dense index -> id; "" for a deleted slot
 	kinds []Kind   // dense index -> kind; 0 for a deleted slot
-	index idIndex  // id -> dense index
+	// names holds each node's name (dense index -> name; "" for a deleted
+	// slot), so that a walk that shows names reads no value from Badger.
+	names []string
+	index idIndex // id -> dense index
 	// out and in hold adjacency entries sorted by (type, neighbour id).
 	out, in adjLists
 
@@ -56,25 +59,24 @@ func (m *mem) typeOf(t EdgeType) uint8 {
 	return i
 }
 
-// addNode registers a node id and returns its dense index.
-func (m *mem) addNode(id string, k Kind) uint32 {
+// addNode registers a node and returns its dense index; a node already
+// there only takes the name.
+func (m *mem) addNode(id string, k Kind, name string) uint32 {
 	i := uint32(len(m.ids))
 	if j, added := m.index.insert(m.ids, id, i); !added {
+		m.names[j] = name
 		return j
 	}
-	m.ids = append(m.ids, id)
-	m.kinds = append(m.kinds, k)
-	m.out.add()
-	m.in.add()
-	m.byKind[k]++
+	m.appendNode(id, k, name)
 	return i
 }
 
 // appendNode adds a node without indexing its id, for a load of many
 // (buildMem); reindex must follow before any lookup.
-func (m *mem) appendNode(id string, k Kind) {
+func (m *mem) appendNode(id string, k Kind, name string) {
 	m.ids = append(m.ids, id)
 	m.kinds = append(m.kinds, k)
+	m.names = append(m.names, name)
 	m.out.add()
 	m.in.add()
 	m.byKind[k]++
@@ -98,7 +100,7 @@ func (m *mem) removeNode(id string) {
 	}
 	m.byKind[m.kinds[i]]--
 	m.index.remove(m.ids, id)
-	m.ids[i], m.kinds[i] = "", 0
+	m.ids[i], m.kinds[i], m.names[i] = "", 0, ""
 	m.out.clear(i)
 	m.in.clear(i)
 }

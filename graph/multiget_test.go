@@ -107,7 +107,7 @@ func TestWalkKeysOnly(t *testing.T) {
 			f := fullNodes[i]
 			want := f
 			if nodeKeys {
-				want = graph.Node{ID: f.ID, Kind: f.Kind}
+				want = graph.Node{ID: f.ID, Kind: f.Kind, Name: f.Name}
 			}
 			if !reflect.DeepEqual(n, want) {
 				t.Fatalf("%s: node %d is %+v, want %+v", what, i, n, want)

@@ -48,9 +48,9 @@ type NeighborhoodOptions struct {
 	Direction Direction  // Out, In or Both (the zero value means Both)
 	Types     []EdgeType // follow only these types; empty follows all
 	Limit     int        // at most this many nodes (0 means DefaultNeighborhoodLimit)
-	// NodeKeysOnly leaves the nodes' values unread: they carry ID and Kind
-	// only, from the in-memory topology, which is all a caller that shows
-	// the walk's shape needs.
+	// NodeKeysOnly leaves the nodes' values unread: they carry ID, Kind
+	// and Name only, from the in-memory topology, which is all a caller
+	// that shows the walk's shape with labels needs.
 	NodeKeysOnly bool
 	// EdgeKeysOnly leaves the edges' values unread: they carry Type, From
 	// and To only, which is all a caller that shows the edges' ids needs.

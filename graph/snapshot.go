@@ -28,7 +28,7 @@ import (
 
 const (
 	topoFileName = "stancegraph.topology"
-	topoMagic    = "SGTOPO06"
+	topoMagic    = "SGTOPO07"
 )
 
 // writeTopology writes the snapshot of the topology; the caller holds wmu
@@ -95,7 +95,7 @@ func removeTopology(dir string) error {
 //
 //	magic, commit seq u64, generation u32,
 //	nodes n u32, types u32, edges e u32, id bytes u64, text docs u64, text length u64,
-//	id index key 2 u64, id index slots s u32
+//	id index key 2 u64, id index slots s u32, name bytes u64
 //	types:   each a u8 length and the name
 //	kinds:   n bytes
 //	id ends: n u32, the end of each id in the id bytes (one starts where the last ends)
@@ -105,12 +105,14 @@ func removeTopology(dir string) error {
 //	out spans, in spans: n each of (offset u32, length u32, room u32), the
 //	         span of each node's list in the entries (room = length)
 //	out entries, in entries: e each of (neighbour u32, edge type u8, 3 zero bytes)
+//	name ends: n u32, the end of each node's name in the name bytes
+//	names:   the name bytes
 //
 // The index, spans and entries are their in-memory layout on a
 // little-endian machine, so that Open uses them where the file is mapped
 // instead of building or copying them (loadIDIndex, viewLists). Deleted
 // slots are left out: live nodes are renumbered densely, in the index too.
-const topoHeaderLen = len(topoMagic) + 8 + 4 + 3*4 + 3*8 + 2*8 + 4
+const topoHeaderLen = len(topoMagic) + 8 + 4 + 3*4 + 3*8 + 2*8 + 4 + 8
 
 // The widths of a span and an entry in the file.
 const (
@@ -122,17 +124,18 @@ const (
 func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	le := binary.LittleEndian
 	renum := make([]uint32, len(m.ids))
-	live, idBytes, edges := uint32(0), uint64(0), 0
+	live, idBytes, nameBytes, edges := uint32(0), uint64(0), uint64(0), 0
 	for i, id := range m.ids {
 		if id != "" {
 			renum[i] = live
 			live++
 			idBytes += uint64(len(id))
+			nameBytes += uint64(len(m.names[i]))
 			edges += len(m.out.of(uint32(i)))
 		}
 	}
-	if idBytes > math.MaxUint32 || edges > math.MaxUint32 || edges != m.edges || len(m.index.slots) > math.MaxUint32 {
-		return fmt.Errorf("a topology of %d id bytes, %d (%d) edges and %d index slots does not fit a snapshot", idBytes, edges, m.edges, len(m.index.slots))
+	if idBytes > math.MaxUint32 || nameBytes > math.MaxUint32 || edges > math.MaxUint32 || edges != m.edges || len(m.index.slots) > math.MaxUint32 {
+		return fmt.Errorf("a topology of %d id bytes, %d name bytes, %d (%d) edges and %d index slots does not fit a snapshot", idBytes, nameBytes, edges, m.edges, len(m.index.slots))
 	}
 	buf := make([]byte, 0, 64<<10)
 	written := 0 // bytes flushed, for the padding
@@ -169,6 +172,7 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	buf = le.AppendUint64(buf, m.index.key[0])
 	buf = le.AppendUint64(buf, m.index.key[1])
 	buf = le.AppendUint32(buf, uint32(len(m.index.slots)))
+	buf = le.AppendUint64(buf, nameBytes)
 	for _, t := range m.types {
 		if len(t) > math.MaxUint8 {
 			return fmt.Errorf("edge type %.20q... is too long for a snapshot", t)
@@ -215,6 +219,11 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 			}
 		})
 	}
+	end = 0
+	steps = append(steps,
+		func(i int) { end += uint32(len(m.names[i])); buf = le.AppendUint32(buf, end) },
+		func(i int) { buf = append(buf, m.names[i]...) },
+	)
 	for _, step := range steps {
 		if err := each(step); err != nil {
 			return err
@@ -373,9 +382,10 @@ func decodeTopology(data []byte) topoFile {
 	n, nt, e := uint64(le.Uint32(h[12:])), uint64(le.Uint32(h[16:])), uint64(le.Uint32(h[20:]))
 	idBytes, textDocs, textLen := le.Uint64(h[24:]), le.Uint64(h[32:]), le.Uint64(h[40:])
 	key, slots := [2]uint64{le.Uint64(h[48:]), le.Uint64(h[56:])}, uint64(le.Uint32(h[64:]))
+	nameBytes := le.Uint64(h[68:])
 	body := data[topoHeaderLen : len(data)-4]
-	if nt > 256 || idBytes > math.MaxUint32 {
-		return bad("%d edge types, %d id bytes", nt, idBytes)
+	if nt > 256 || idBytes > math.MaxUint32 || nameBytes > math.MaxUint32 {
+		return bad("%d edge types, %d id bytes, %d name bytes", nt, idBytes, nameBytes)
 	}
 	m := &mem{
 		typeIdx:  make(map[EdgeType]uint8, nt),
@@ -396,11 +406,11 @@ func decodeTopology(data []byte) topoFile {
 		m.types = append(m.types, t)
 		body = body[1+len(t):]
 	}
-	// n, e < 2^32 and idBytes is checked first: no overflow.
+	// n, e < 2^32 and idBytes and nameBytes are checked first: no overflow.
 	kindsAt := uint64(len(data) - 4 - len(body)) // file offset of the kinds
 	pad := padTo8(kindsAt + 5*n + idBytes)
-	if idBytes > uint64(len(body)) || uint64(len(body)) != n*(1+4)+idBytes+pad+slots*8+n*spanBytes*2+e*adjBytes*2 {
-		return bad("%d bytes for %d nodes, %d id bytes and %d edges", len(body), n, idBytes, e)
+	if idBytes > uint64(len(body)) || uint64(len(body)) != n*(1+4)+idBytes+pad+slots*8+n*spanBytes*2+e*adjBytes*2+n*4+nameBytes {
+		return bad("%d bytes for %d nodes, %d id bytes, %d name bytes and %d edges", len(body), n, idBytes, nameBytes, e)
 	}
 	cut := func(size uint64) []byte {
 		b := body[:size]
@@ -412,8 +422,10 @@ func decodeTopology(data []byte) topoFile {
 	index := cut(slots * 8)
 	outSpans, inSpans := cut(n*spanBytes), cut(n*spanBytes)
 	outAdj, inAdj := cut(e*adjBytes), cut(e*adjBytes)
+	nameEnds, names := cut(4*n), cut(nameBytes)
 
-	// The checksum, the ids and the lists are checked side by side.
+	// The checksum, the ids and names and the lists are checked side by
+	// side.
 	var sumErr, idErr, listErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -421,7 +433,12 @@ func decodeTopology(data []byte) topoFile {
 			sumErr = errors.New("checksum")
 		}
 	})
-	wg.Go(func() { idErr = decodeIDs(m, kinds, idEnds, ids, key, index) })
+	wg.Go(func() {
+		idErr = decodeIDs(m, kinds, idEnds, ids, key, index)
+		if idErr == nil {
+			m.names, idErr = cutStrings(nameEnds, names, "name")
+		}
+	})
 	var outTypes, inTypes [256]int
 	m.out, outTypes, listErr = viewLists(outSpans, outAdj, n, nt)
 	if listErr == nil {
@@ -459,27 +476,39 @@ func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) er
 	if m.index, err = loadIDIndex(key, slots, n); err != nil {
 		return err
 	}
-	all := string(blob)
-	m.ids = make([]string, n)
+	if m.ids, err = cutStrings(ends, blob, "id"); err != nil {
+		return err
+	}
 	m.kinds = make([]Kind, n)
-	start := uint32(0)
-	for i := range n {
-		end := binary.LittleEndian.Uint32(ends[4*i:])
-		if end < start || end > uint32(len(all)) {
-			return fmt.Errorf("id %d: bad end offset", i)
-		}
-		id, k := all[start:end], Kind(kinds[i])
+	for i, id := range m.ids {
+		k := Kind(kinds[i])
 		if !isIDOf(id, k) {
 			return fmt.Errorf("id %d: %q is not an id of kind %d", i, id, k)
 		}
-		m.ids[i], m.kinds[i] = id, k
+		m.kinds[i] = k
 		m.byKind[k]++
+	}
+	return nil
+}
+
+// cutStrings cuts a copy of blob into len(ends)/4 strings at the u32 end
+// offsets in ends; what names them is for the error.
+func cutStrings(ends, blob []byte, what string) ([]string, error) {
+	all := string(blob)
+	out := make([]string, len(ends)/4)
+	start := uint32(0)
+	for i := range out {
+		end := binary.LittleEndian.Uint32(ends[4*i:])
+		if end < start || end > uint32(len(all)) {
+			return nil, fmt.Errorf("%s %d: bad end offset", what, i)
+		}
+		out[i] = all[start:end]
 		start = end
 	}
 	if start != uint32(len(all)) {
-		return errors.New("id bytes left over")
+		return nil, fmt.Errorf("%s bytes left over", what)
 	}
-	return nil
+	return out, nil
 }
 
 // viewLists checks one side's spans and entries and returns lists that

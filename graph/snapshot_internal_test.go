@@ -15,8 +15,8 @@ import (
 func testMem(n int) *mem {
 	m := newMem()
 	for i := range n {
-		m.addNode(fmt.Sprintf("person/p%d", i), KindPerson)
-		m.addNode(fmt.Sprintf("topic/t%d", i), KindTopic)
+		m.addNode(fmt.Sprintf("person/p%d", i), KindPerson, fmt.Sprintf("Person %d", i))
+		m.addNode(fmt.Sprintf("topic/t%d", i), KindTopic, fmt.Sprintf("Topic %d", i))
 	}
 	es := m.newEdgeSet()
 	for i := range n {
@@ -112,6 +112,14 @@ func TestTopologyCodecRoundTrip(t *testing.T) {
 	}
 	got := f.m
 	checkMem(t, got)
+	for i, id := range m.ids {
+		if id == "" {
+			continue
+		}
+		if j, ok := got.lookup(id); !ok || got.names[j] != m.names[i] {
+			t.Fatalf("%s: not decoded with its name %q", id, m.names[i])
+		}
+	}
 	we, wn := edgesOf(m)
 	ge, gn := edgesOf(got)
 	if !slices.Equal(we, ge) || !slices.Equal(wn, gn) {
@@ -125,7 +133,7 @@ func TestTopologyCodecRoundTrip(t *testing.T) {
 
 	// Both change alike after the load: new and deleted nodes and edges.
 	for _, x := range []*mem{m, got} {
-		x.addNode("org/new", KindOrganization)
+		x.addNode("org/new", KindOrganization, "New organization")
 		es := x.newEdgeSet()
 		o, _ := x.lookup("org/new")
 		for i := range 200 {

@@ -589,22 +589,12 @@ func (s *Store) dropStaleGenerations(live uint32) error {
 	return nil
 }
 
-// buildMem scans node and edge keys of a generation.
+// buildMem scans the nodes (their keys and names) and the edge keys of a
+// generation.
 func buildMem(db *badger.DB, ks keyspace) (*mem, error) {
 	m := newMem()
 	err := db.View(func(txn *badger.Txn) error {
-		if err := scanKeys(txn, ks.prefix(famNode), func(k []byte) error {
-			id, err := ks.parseNode(k)
-			if err != nil {
-				return err
-			}
-			kind, err := KindOf(id)
-			if err != nil {
-				return fmt.Errorf("%w: stored id %q: %v", ErrCorrupt, id, err)
-			}
-			m.appendNode(id, kind)
-			return nil
-		}); err != nil {
+		if err := scanNodes(txn, ks, m); err != nil {
 			return err
 		}
 		if err := m.reindex(); err != nil {
@@ -648,6 +638,31 @@ func buildMem(db *badger.DB, ks keyspace) (*mem, error) {
 		return nil, fmt.Errorf("load graph topology: %w", err)
 	}
 	return m, nil
+}
+
+// scanNodes appends every node of the generation to m, with its name.
+func scanNodes(txn *badger.Txn, ks keyspace, m *mem) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: ks.prefix(famNode)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		id, err := ks.parseNode(it.Item().Key())
+		if err != nil {
+			return err
+		}
+		kind, err := KindOf(id)
+		if err != nil {
+			return fmt.Errorf("%w: stored id %q: %v", ErrCorrupt, id, err)
+		}
+		var name string
+		if err := it.Item().Value(func(v []byte) (err error) {
+			name, err = decodeNodeName(v)
+			return err
+		}); err != nil {
+			return fmt.Errorf("node %s: %w", id, err)
+		}
+		m.appendNode(id, kind, name)
+	}
+	return nil
 }
 
 func scanKeys(txn *badger.Txn, prefix []byte, fn func(k []byte) error) error {

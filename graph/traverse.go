@@ -147,10 +147,12 @@ func (b *bfsScratch) reset(n int) {
 	}
 }
 
-// nodeKey returns the node at dense index u with its ID and Kind only.
-func (m *mem) nodeKey(u uint32) Node { return Node{ID: m.ids[u], Kind: m.kinds[u]} }
+// nodeKey returns the node at dense index u with its ID, Kind and Name
+// only.
+func (m *mem) nodeKey(u uint32) Node { return Node{ID: m.ids[u], Kind: m.kinds[u], Name: m.names[u]} }
 
-// nodeKeys returns the nodes at dense indexes us with their ID and Kind.
+// nodeKeys returns the nodes at dense indexes us with their ID, Kind and
+// Name.
 func (m *mem) nodeKeys(us []uint32) []Node {
 	out := make([]Node, len(us))
 	for i, u := range us {

@@ -411,7 +411,7 @@ func keyField(list, field string) bool {
 	switch field {
 	case "id", "__typename":
 		return true
-	case "kind":
+	case "kind", "name":
 		return list == "nodes"
 	case "type", "from", "to":
 		return list == "edges"
