@@ -816,7 +816,7 @@ func (s *Store) applyMem(p *planner) {
 	}
 	for _, n := range p.renamed {
 		if i, ok := m.lookup(n.id); ok {
-			m.names[i] = n.name
+			m.names.put(i, n.name)
 		}
 	}
 	es := m.newEdgeSet()

@@ -54,7 +54,8 @@
 // copies the page it touches) until Close. The other values (quotes,
 // texts, roles) stay in Badger; a walk that asks for keys only
 // (NodeKeysOnly, EdgeKeysOnly), names included, reads none of them. A
-// 1M-edge graph needs about 16 MB of adjacency and 6 MB of names. Badger itself is
+// 1M-edge graph needs about 16 MB of adjacency and 18 MB of names
+// (nameTable), both used where the snapshot is mapped. Badger itself is
 // sized for a small server by default: 16 MB memtables (2), a 32 MB block
 // cache, a 16 MB index cache, 128 KB base tables (4 MB tables from a
 // streamed load), 128 MB value-log files;

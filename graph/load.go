@@ -118,29 +118,30 @@ func (lp *loadPlan) drop() {
 // newLoadPlan starts the plan of a load of nodes, sorted by id and each id
 // once. The ids are copied into one string in order, so that the load,
 // which reads them by rank again and again, reads memory in order; the
-// names into another, so that mem holds no part of the nodes alive.
+// names are packed into another, so that mem holds no part of the nodes
+// alive.
 func newLoadPlan(nodes []*Node) (*loadPlan, error) {
-	var idSize, nameSize int
+	var size int
 	for _, n := range nodes {
-		idSize += len(n.ID)
-		nameSize += len(n.Name)
+		size += len(n.ID)
 	}
-	var idAll, nameAll strings.Builder
-	idAll.Grow(idSize)
-	nameAll.Grow(nameSize)
+	var all strings.Builder
+	all.Grow(size)
 	for _, n := range nodes {
-		idAll.WriteString(n.ID)
-		nameAll.WriteString(n.Name)
+		all.WriteString(n.ID)
 	}
-	ids, names := idAll.String(), nameAll.String()
+	ids := all.String()
 	m := newMem()
-	m.ids, m.kinds, m.names = make([]string, 0, len(nodes)), make([]Kind, 0, len(nodes)), make([]string, 0, len(nodes))
+	m.ids, m.kinds = make([]string, 0, len(nodes)), make([]Kind, 0, len(nodes))
 	m.out.spans, m.in.spans = make([]span, 0, len(nodes)), make([]span, 0, len(nodes))
-	for _, n := range nodes {
+	names := make([]string, len(nodes))
+	for i, n := range nodes {
 		k, _ := KindOf(n.ID)
-		m.appendNode(ids[:len(n.ID)], k, names[:len(n.Name)])
-		ids, names = ids[len(n.ID):], names[len(n.Name):]
+		m.appendNode(ids[:len(n.ID)], k)
+		ids = ids[len(n.ID):]
+		names[i] = n.Name
 	}
+	m.names = packNames(names)
 	if err := m.reindex(); err != nil {
 		return nil, err
 	}

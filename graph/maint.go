@@ -121,8 +121,8 @@ func (s *Store) Verify(ctx context.Context) error {
 			}
 			nodes[id] = true
 			byKind[n.Kind]++
-			if i, ok := v.mem.lookup(id); ok && v.mem.names[i] != n.Name {
-				report("memory names node %s %q, the store %q", id, v.mem.names[i], n.Name)
+			if i, ok := v.mem.lookup(id); ok && v.mem.names.raw(i) != n.Name {
+				report("memory names node %s %q, the store %q", id, v.mem.names.raw(i), n.Name)
 			}
 			p.indexNode(nil, n)
 		}

@@ -13,12 +13,10 @@ import (
 // the same critical section that commits the batch, so that a reader
 // holding Store.mu sees mem and its Badger snapshot agree.
 type mem struct {
-	ids   []string // dense index -> id; "" for a deleted slot
-	kinds []Kind   // dense index -> kind; 0 for a deleted slot
-	// names holds each node's name (dense index -> name; "" for a deleted
-	// slot), so that a walk that shows names reads no value from Badger.
-	names []string
-	index idIndex // id -> dense index
+	ids   []string  // dense index -> id; "" for a deleted slot
+	kinds []Kind    // dense index -> kind; 0 for a deleted slot
+	names nameTable // dense index -> name
+	index idIndex   // id -> dense index
 	// out and in hold adjacency entries sorted by (type, neighbour id).
 	out, in adjLists
 
@@ -64,19 +62,20 @@ func (m *mem) typeOf(t EdgeType) uint8 {
 func (m *mem) addNode(id string, k Kind, name string) uint32 {
 	i := uint32(len(m.ids))
 	if j, added := m.index.insert(m.ids, id, i); !added {
-		m.names[j] = name
+		m.names.put(j, name)
 		return j
 	}
-	m.appendNode(id, k, name)
+	m.appendNode(id, k)
+	m.names.put(i, name)
 	return i
 }
 
-// appendNode adds a node without indexing its id, for a load of many
-// (buildMem); reindex must follow before any lookup.
-func (m *mem) appendNode(id string, k Kind, name string) {
+// appendNode adds a node without indexing its id or naming it, for a load
+// of many (buildMem, newLoadPlan), which packs the names after; reindex
+// must follow before any lookup.
+func (m *mem) appendNode(id string, k Kind) {
 	m.ids = append(m.ids, id)
 	m.kinds = append(m.kinds, k)
-	m.names = append(m.names, name)
 	m.out.add()
 	m.in.add()
 	m.byKind[k]++
@@ -100,7 +99,8 @@ func (m *mem) removeNode(id string) {
 	}
 	m.byKind[m.kinds[i]]--
 	m.index.remove(m.ids, id)
-	m.ids[i], m.kinds[i], m.names[i] = "", 0, ""
+	m.ids[i], m.kinds[i] = "", 0
+	m.names.forget(i)
 	m.out.clear(i)
 	m.in.clear(i)
 }

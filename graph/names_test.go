@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -118,8 +119,28 @@ func TestNamesInMemory(t *testing.T) {
 		t.Fatalf("the snapshot was not used:\n%s", log.String())
 	}
 	check("open from the snapshot")
+	// Names read from the snapshot's mapping outlive Close, which
+	// releases it.
+	held, err := s.Neighborhood(ctx, renamed, graph.NeighborhoodOptions{Depth: 1, NodeKeysOnly: true, EdgeKeysOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heldIDs := make([]string, len(held.Nodes))
+	for i, n := range held.Nodes {
+		heldIDs[i] = n.ID
+	}
+	stored, err = s.Nodes(ctx, heldIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+	runtime.GC()
+	for i, n := range held.Nodes {
+		if n.Name != stored[i].Name {
+			t.Fatalf("after Close, %s is named %q, stored %q", n.ID, n.Name, stored[i].Name)
+		}
 	}
 	if err := os.Remove(filepath.Join(dir, "stancegraph.topology")); err != nil {
 		t.Fatal(err)

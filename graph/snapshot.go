@@ -108,9 +108,10 @@ func removeTopology(dir string) error {
 //	name ends: n u32, the end of each node's name in the name bytes
 //	names:   the name bytes
 //
-// The index, spans and entries are their in-memory layout on a
+// The index, spans, entries and names are their in-memory layout on a
 // little-endian machine, so that Open uses them where the file is mapped
-// instead of building or copying them (loadIDIndex, viewLists). Deleted
+// instead of building or copying them (loadIDIndex, viewLists,
+// viewNames). Deleted
 // slots are left out: live nodes are renumbered densely, in the index too.
 const topoHeaderLen = len(topoMagic) + 8 + 4 + 3*4 + 3*8 + 2*8 + 4 + 8
 
@@ -130,7 +131,7 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 			renum[i] = live
 			live++
 			idBytes += uint64(len(id))
-			nameBytes += uint64(len(m.names[i]))
+			nameBytes += uint64(len(m.names.raw(uint32(i))))
 			edges += len(m.out.of(uint32(i)))
 		}
 	}
@@ -221,8 +222,8 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	}
 	end = 0
 	steps = append(steps,
-		func(i int) { end += uint32(len(m.names[i])); buf = le.AppendUint32(buf, end) },
-		func(i int) { buf = append(buf, m.names[i]...) },
+		func(i int) { end += uint32(len(m.names.raw(uint32(i)))); buf = le.AppendUint32(buf, end) },
+		func(i int) { buf = append(buf, m.names.raw(uint32(i))...) },
 	)
 	for _, step := range steps {
 		if err := each(step); err != nil {
@@ -436,7 +437,7 @@ func decodeTopology(data []byte) topoFile {
 	wg.Go(func() {
 		idErr = decodeIDs(m, kinds, idEnds, ids, key, index)
 		if idErr == nil {
-			m.names, idErr = cutStrings(nameEnds, names, "name")
+			m.names, idErr = viewNames(nameEnds, names, n)
 		}
 	})
 	var outTypes, inTypes [256]int
@@ -476,39 +477,27 @@ func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) er
 	if m.index, err = loadIDIndex(key, slots, n); err != nil {
 		return err
 	}
-	if m.ids, err = cutStrings(ends, blob, "id"); err != nil {
-		return err
-	}
+	all := string(blob)
+	m.ids = make([]string, n)
 	m.kinds = make([]Kind, n)
-	for i, id := range m.ids {
-		k := Kind(kinds[i])
+	start := uint32(0)
+	for i := range n {
+		end := binary.LittleEndian.Uint32(ends[4*i:])
+		if end < start || end > uint32(len(all)) {
+			return fmt.Errorf("id %d: bad end offset", i)
+		}
+		id, k := all[start:end], Kind(kinds[i])
 		if !isIDOf(id, k) {
 			return fmt.Errorf("id %d: %q is not an id of kind %d", i, id, k)
 		}
-		m.kinds[i] = k
+		m.ids[i], m.kinds[i] = id, k
 		m.byKind[k]++
-	}
-	return nil
-}
-
-// cutStrings cuts a copy of blob into len(ends)/4 strings at the u32 end
-// offsets in ends; what names them is for the error.
-func cutStrings(ends, blob []byte, what string) ([]string, error) {
-	all := string(blob)
-	out := make([]string, len(ends)/4)
-	start := uint32(0)
-	for i := range out {
-		end := binary.LittleEndian.Uint32(ends[4*i:])
-		if end < start || end > uint32(len(all)) {
-			return nil, fmt.Errorf("%s %d: bad end offset", what, i)
-		}
-		out[i] = all[start:end]
 		start = end
 	}
 	if start != uint32(len(all)) {
-		return nil, fmt.Errorf("%s bytes left over", what)
+		return errors.New("id bytes left over")
 	}
-	return out, nil
+	return nil
 }
 
 // viewLists checks one side's spans and entries and returns lists that

@@ -640,10 +640,12 @@ func buildMem(db *badger.DB, ks keyspace) (*mem, error) {
 	return m, nil
 }
 
-// scanNodes appends every node of the generation to m, with its name.
+// scanNodes appends every node of the generation to m, and packs their
+// names.
 func scanNodes(txn *badger.Txn, ks keyspace, m *mem) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: ks.prefix(famNode)})
 	defer it.Close()
+	var names []string
 	for it.Rewind(); it.Valid(); it.Next() {
 		id, err := ks.parseNode(it.Item().Key())
 		if err != nil {
@@ -660,8 +662,10 @@ func scanNodes(txn *badger.Txn, ks keyspace, m *mem) error {
 		}); err != nil {
 			return fmt.Errorf("node %s: %w", id, err)
 		}
-		m.appendNode(id, kind, name)
+		m.appendNode(id, kind)
+		names = append(names, name)
 	}
+	m.names = packNames(names)
 	return nil
 }
 

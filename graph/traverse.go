@@ -149,7 +149,9 @@ func (b *bfsScratch) reset(n int) {
 
 // nodeKey returns the node at dense index u with its ID, Kind and Name
 // only.
-func (m *mem) nodeKey(u uint32) Node { return Node{ID: m.ids[u], Kind: m.kinds[u], Name: m.names[u]} }
+func (m *mem) nodeKey(u uint32) Node {
+	return Node{ID: m.ids[u], Kind: m.kinds[u], Name: m.names.get(u)}
+}
 
 // nodeKeys returns the nodes at dense indexes us with their ID, Kind and
 // Name.

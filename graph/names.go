@@ -1,0 +1,104 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unsafe"
+)
+
+// nameTable holds every node's name by dense index, so that a walk that
+// shows nodes by name reads no value from Badger. The names of a snapshot
+// or a load are packed one after another in one string, cut at ends:
+// nothing per node to allocate or for the collector to trace, and a
+// snapshot's table is used where the file is mapped. Names set since (a
+// commit's new and renamed nodes) go to a map.
+type nameTable struct {
+	packed string   // the names of nodes 0..len(ends)-1, one after another
+	ends   []uint32 // ends[u] is where node u's name ends in packed
+	// mapped is set when packed lives in the snapshot's mapping, which
+	// Close releases: a name read from it is copied before it leaves mem.
+	mapped bool
+	set    map[uint32]string // names set since packed was, by dense index
+}
+
+// packNames packs names into a table that owns its memory.
+func packNames(names []string) nameTable {
+	size := 0
+	for _, n := range names {
+		size += len(n)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	ends := make([]uint32, len(names))
+	for i, n := range names {
+		b.WriteString(n)
+		ends[i] = uint32(b.Len())
+	}
+	return nameTable{packed: b.String(), ends: ends}
+}
+
+// viewNames checks a snapshot's name ends against its name bytes and
+// returns a table that uses both where they are: data must stay mapped
+// until Close, and nothing read from the table may outlive it uncopied.
+func viewNames(endData, blob []byte, n uint64) (nameTable, error) {
+	ends, ok := castSlice[uint32](endData, 4)
+	if !ok {
+		return nameTable{}, errors.New("the name ends are not aligned in memory")
+	}
+	if uint64(len(ends)) != n {
+		return nameTable{}, fmt.Errorf("%d name ends for %d nodes", len(ends), n)
+	}
+	start := uint32(0)
+	for u, end := range ends {
+		if end < start {
+			return nameTable{}, fmt.Errorf("name %d: bad end offset", u)
+		}
+		start = end
+	}
+	if uint64(start) != uint64(len(blob)) {
+		return nameTable{}, errors.New("the name ends do not cover the name bytes")
+	}
+	if len(blob) == 0 {
+		return nameTable{ends: ends}, nil
+	}
+	return nameTable{packed: unsafe.String(unsafe.SliceData(blob), len(blob)), ends: ends, mapped: true}, nil
+}
+
+// raw returns node u's name without copying it out of the mapping: for
+// use inside the store only (a snapshot being written).
+func (t *nameTable) raw(u uint32) string {
+	if len(t.set) > 0 {
+		if s, ok := t.set[u]; ok {
+			return s
+		}
+	}
+	if int(u) >= len(t.ends) {
+		return ""
+	}
+	start := uint32(0)
+	if u > 0 {
+		start = t.ends[u-1]
+	}
+	return t.packed[start:t.ends[u]]
+}
+
+// get returns node u's name, safe to keep after Close.
+func (t *nameTable) get(u uint32) string {
+	s := t.raw(u)
+	if t.mapped {
+		return strings.Clone(s)
+	}
+	return s
+}
+
+// put sets node u's name.
+func (t *nameTable) put(u uint32, name string) {
+	if t.set == nil {
+		t.set = make(map[uint32]string)
+	}
+	t.set[u] = name
+}
+
+// forget drops what put set for a deleted node.
+func (t *nameTable) forget(u uint32) { delete(t.set, u) }
