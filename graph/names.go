@@ -11,13 +11,15 @@ import (
 // shows nodes by name reads no value from Badger. The names of a snapshot
 // or a load are packed one after another in one string, cut at ends:
 // nothing per node to allocate or for the collector to trace, and a
-// snapshot's table is used where the file is mapped. Names set since (a
-// commit's new and renamed nodes) go to a map.
+// snapshot's table is used where the file is mapped, and names leave the
+// store copied (own). Names set since (a commit's new and renamed nodes)
+// go to a map.
 type nameTable struct {
 	packed string   // the names of nodes 0..len(ends)-1, one after another
 	ends   []uint32 // ends[u] is where node u's name ends in packed
 	// mapped is set when packed lives in the snapshot's mapping, which
-	// Close releases: a name read from it is copied before it leaves mem.
+	// Close releases: a name read from it is copied before it leaves mem
+	// (own).
 	mapped bool
 	set    map[uint32]string // names set since packed was, by dense index
 }
@@ -65,8 +67,8 @@ func viewNames(endData, blob []byte, n uint64) (nameTable, error) {
 	return nameTable{packed: unsafe.String(unsafe.SliceData(blob), len(blob)), ends: ends, mapped: true}, nil
 }
 
-// raw returns node u's name without copying it out of the mapping: for
-// use inside the store only (a snapshot being written).
+// raw returns node u's name where it is, which may be the mapping: what
+// leaves the store goes through own.
 func (t *nameTable) raw(u uint32) string {
 	if len(t.set) > 0 {
 		if s, ok := t.set[u]; ok {
@@ -83,13 +85,26 @@ func (t *nameTable) raw(u uint32) string {
 	return t.packed[start:t.ends[u]]
 }
 
-// get returns node u's name, safe to keep after Close.
-func (t *nameTable) get(u uint32) string {
-	s := t.raw(u)
-	if t.mapped {
-		return strings.Clone(s)
+// own makes the names of nodes, read with raw, safe to keep after Close:
+// names from the mapping are copied into one allocation for them all,
+// which is cheaper than one copy each (a walk may list thousands).
+func (t *nameTable) own(nodes []Node) {
+	if !t.mapped {
+		return
 	}
-	return s
+	size := 0
+	for i := range nodes {
+		size += len(nodes[i].Name)
+	}
+	buf := make([]byte, size)
+	off := 0
+	for i := range nodes {
+		n := copy(buf[off:], nodes[i].Name)
+		if n > 0 {
+			nodes[i].Name = unsafe.String(&buf[off], n)
+		}
+		off += n
+	}
 }
 
 // put sets node u's name.

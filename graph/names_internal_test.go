@@ -8,16 +8,16 @@ import (
 )
 
 // TestNameTable: packed names, names set since, a snapshot's names used in
-// place and copied on the way out, and damaged name ends refused.
+// place and copied on the way out (own), and damaged name ends refused.
 func TestNameTable(t *testing.T) {
 	names := []string{"Olaf Scholz", "", "Ursula von der Leyen", "António Guterres"}
 	tab := packNames(names)
 	for u, want := range names {
-		if got := tab.get(uint32(u)); got != want {
+		if got := tab.raw(uint32(u)); got != want {
 			t.Fatalf("packed name %d: %q, want %q", u, got, want)
 		}
 	}
-	if got := tab.get(9); got != "" {
+	if got := tab.raw(9); got != "" {
 		t.Fatalf("a node past the table is named %q", got)
 	}
 	tab.put(1, "J.D. Vance")
@@ -25,7 +25,7 @@ func TestNameTable(t *testing.T) {
 	tab.put(0, "Olaf Scholz (renamed)")
 	tab.forget(0) // deleted: the packed name shows again, and nothing reads it
 	for u, want := range []string{"Olaf Scholz", "J.D. Vance", "Ursula von der Leyen", "António Guterres", "Emmanuel Macron"} {
-		if got := tab.get(uint32(u)); got != want {
+		if got := tab.raw(uint32(u)); got != want {
 			t.Fatalf("name %d after changes: %q, want %q", u, got, want)
 		}
 	}
@@ -42,13 +42,19 @@ func TestNameTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	lo, hi := uintptr(unsafe.Pointer(&blob[0])), uintptr(unsafe.Pointer(&blob[len(blob)-1]))
+	nodes := make([]Node, len(names))
 	for u, want := range names {
-		got := view.get(uint32(u))
-		if got != want {
-			t.Fatalf("mapped name %d: %q, want %q", u, got, want)
+		if nodes[u].Name = view.raw(uint32(u)); nodes[u].Name != want {
+			t.Fatalf("mapped name %d: %q, want %q", u, nodes[u].Name, want)
 		}
-		if p := uintptr(unsafe.Pointer(unsafe.StringData(got))); got != "" && p >= lo && p <= hi {
-			t.Fatalf("mapped name %d points into the mapping", u)
+	}
+	view.own(nodes)
+	for u, n := range nodes {
+		if n.Name != names[u] {
+			t.Fatalf("owned name %d: %q, want %q", u, n.Name, names[u])
+		}
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(n.Name))); n.Name != "" && p >= lo && p <= hi {
+			t.Fatalf("owned name %d points into the mapping", u)
 		}
 	}
 

@@ -116,8 +116,8 @@ func TestTopologyCodecRoundTrip(t *testing.T) {
 		if id == "" {
 			continue
 		}
-		if j, ok := got.lookup(id); !ok || got.names.get(j) != m.names.get(uint32(i)) {
-			t.Fatalf("%s: not decoded with its name %q", id, m.names.get(uint32(i)))
+		if j, ok := got.lookup(id); !ok || got.names.raw(j) != m.names.raw(uint32(i)) {
+			t.Fatalf("%s: not decoded with its name %q", id, m.names.raw(uint32(i)))
 		}
 	}
 	we, wn := edgesOf(m)

@@ -147,19 +147,14 @@ func (b *bfsScratch) reset(n int) {
 	}
 }
 
-// nodeKey returns the node at dense index u with its ID, Kind and Name
-// only.
-func (m *mem) nodeKey(u uint32) Node {
-	return Node{ID: m.ids[u], Kind: m.kinds[u], Name: m.names.get(u)}
-}
-
 // nodeKeys returns the nodes at dense indexes us with their ID, Kind and
 // Name.
 func (m *mem) nodeKeys(us []uint32) []Node {
 	out := make([]Node, len(us))
 	for i, u := range us {
-		out[i] = m.nodeKey(u)
+		out[i] = Node{ID: m.ids[u], Kind: m.kinds[u], Name: m.names.raw(u)}
 	}
+	m.names.own(out)
 	return out
 }
 
@@ -210,12 +205,14 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 			return ctx.Err()
 		}
 		ok = true
-		p.Nodes = make([]Node, len(walk))
+		if o.NodeKeysOnly {
+			p.Nodes = m.nodeKeys(walk)
+		} else {
+			p.Nodes = make([]Node, len(walk))
+		}
 		p.Edges = make([]Edge, len(walk)-1)
 		for i, u := range walk {
-			if o.NodeKeysOnly {
-				p.Nodes[i] = m.nodeKey(u)
-			} else {
+			if !o.NodeKeysOnly {
 				n, err := v.node(m.ids[u])
 				if err != nil {
 					return err
