@@ -7,11 +7,12 @@ import (
 )
 
 // mem is the in-memory topology of the graph: every node id with its kind
-// and name, and every edge as a packed entry in both endpoints' adjacency lists.
-// Traversals run on it instead of reading Badger edge by edge. It is
-// derived data: rebuilt from the edge keys at Open and changed by Apply in
-// the same critical section that commits the batch, so that a reader
-// holding Store.mu sees mem and its Badger snapshot agree.
+// and name, and every edge as a packed entry in both endpoints' adjacency
+// lists. Traversals run on it instead of reading Badger edge by edge. It
+// is derived data: read from the snapshot or rebuilt from the node values
+// and edge keys at Open, and changed by Apply in the same critical section
+// that commits the batch, so that a reader holding Store.mu sees mem and
+// its Badger snapshot agree.
 type mem struct {
 	ids   []string  // dense index -> id; "" for a deleted slot
 	kinds []Kind    // dense index -> kind; 0 for a deleted slot
