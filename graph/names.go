@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unsafe"
 )
@@ -10,8 +11,8 @@ import (
 // nameTable holds every node's name by dense index, so that a walk that
 // shows nodes by name reads no value from Badger. The names of a snapshot
 // or a load are packed one after another in one string, cut at ends:
-// nothing per node to allocate or for the collector to trace, and a
-// snapshot's table is used where the file is mapped, and names leave the
+// nothing per node to allocate or for the collector to trace. A
+// snapshot's table is used where the file is mapped, so names leave the
 // store copied (own). Names set since (a commit's new and renamed nodes)
 // go to a map.
 type nameTable struct {
@@ -29,6 +30,13 @@ func packNames(names []string) nameTable {
 	size := 0
 	for _, n := range names {
 		size += len(n)
+	}
+	if size > math.MaxUint32 { // past what u32 ends can cut: all in the map
+		var t nameTable
+		for i, n := range names {
+			t.put(uint32(i), n)
+		}
+		return t
 	}
 	var b strings.Builder
 	b.Grow(size)
