@@ -124,6 +124,10 @@ type bfsScratch struct {
 	// fronts holds each side's frontier and spare the next one's room.
 	fronts [3][]uint32
 	spare  []uint32
+	// read counts the adjacency entries of the lists the search has
+	// expanded, the measure of its work that does not vary with the
+	// machine (the one that meets the other side counted whole).
+	read int
 }
 
 type bfsNode struct {
@@ -141,6 +145,7 @@ func (b *bfsScratch) reset(n int) {
 		b.epoch = 0
 	}
 	b.epoch++
+	b.read = 0
 	if b.epoch == 0 { // wrapped: clear once every 4 billion queries
 		clear(b.nodes)
 		b.epoch = 1
@@ -284,12 +289,14 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		}
 	expand:
 		for _, u := range fronts[side] {
-			for _, x := range m.out.of(u) {
+			out, in := m.out.of(u), m.in.of(u)
+			sc.read += len(out) + len(in)
+			for _, x := range out {
 				if follow(x) && step(u, x.node) {
 					break expand
 				}
 			}
-			for _, x := range m.in.of(u) {
+			for _, x := range in {
 				if follow(x) && step(u, x.node) {
 					break expand
 				}
