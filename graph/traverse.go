@@ -43,7 +43,14 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		}
 		mask, all := m.typeMask(o.Types)
 		follow := func(a adj) bool { return all || a.typ < 64 && mask&(1<<a.typ) != 0 }
-		seen := map[uint32]bool{root: true}
+		// The nodes chosen so far carry this walk's mark in the pooled
+		// scratch, which needs no clearing and, unlike a map, no hashing.
+		sc := scratchPool.Get().(*bfsScratch)
+		defer scratchPool.Put(sc)
+		sc.reset(len(m.ids))
+		ep, marks := sc.epoch, sc.nodes
+		seen := func(u uint32) bool { return marks[u].mark == ep }
+		marks[root].mark = ep
 		order := []uint32{root}
 		frontier := []uint32{root}
 		for depth := 0; depth < o.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
@@ -53,14 +60,14 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 			var next []uint32
 			visit := func(list []adj) {
 				for _, a := range list {
-					if seen[a.node] || !follow(a) {
+					if seen(a.node) || !follow(a) {
 						continue
 					}
 					if len(order) >= o.Limit {
 						sg.Truncated = true
 						return
 					}
-					seen[a.node] = true
+					marks[a.node].mark = ep
 					order = append(order, a.node)
 					next = append(next, a.node)
 				}
@@ -82,7 +89,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		var keys []edgeKey
 		for _, u := range order {
 			for _, a := range m.out.of(u) {
-				if seen[a.node] && follow(a) {
+				if seen(a.node) && follow(a) {
 					keys = append(keys, edgeKey{m.types[a.typ], m.ids[u], m.ids[a.node]})
 				}
 			}
@@ -114,8 +121,8 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 	return sg, err
 }
 
-// bfsScratch is reusable per-query state for path searches, indexed by the
-// dense node index. A mark equal to the current epoch means "visited in
+// bfsScratch is reusable per-query state for path searches and
+// neighbourhood walks, indexed by the dense node index. A mark equal to the current epoch means "visited in
 // this query", so the array needs no clearing between queries. The fields
 // of a node sit together so that a visit touches one cache line.
 type bfsScratch struct {
