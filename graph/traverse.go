@@ -122,9 +122,10 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 }
 
 // bfsScratch is reusable per-query state for path searches and
-// neighbourhood walks, indexed by the dense node index. A mark equal to the current epoch means "visited in
-// this query", so the array needs no clearing between queries. The fields
-// of a node sit together so that a visit touches one cache line.
+// neighbourhood walks, indexed by the dense node index. A mark equal to
+// the current epoch means "visited in this query", so the array needs no
+// clearing between queries. The fields of a node sit together so that a
+// visit touches one cache line.
 type bfsScratch struct {
 	epoch uint32
 	nodes []bfsNode
