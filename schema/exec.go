@@ -441,6 +441,11 @@ func (x *executor) complete(t graphql.Type, f *execField, info *graphql.ResolveI
 	case *graphql.List:
 		return x.list(t, f, info, path, v)
 	case *graphql.Scalar:
+		if s, ok := v.(string); ok && (t == graphql.String || t == graphql.ID) {
+			// graphql-go serializes these as fmt.Sprintf("%v", v), a
+			// copy of s made through fmt, once for every id and name.
+			return x.leaf(s), nil
+		}
 		return x.leaf(t.Serialize(v)), nil
 	case *graphql.Enum:
 		return x.leaf(t.Serialize(v)), nil
