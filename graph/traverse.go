@@ -43,15 +43,17 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		}
 		mask, all := m.typeMask(o.Types)
 		follow := func(a adj) bool { return all || a.typ < 64 && mask&(1<<a.typ) != 0 }
-		// The nodes chosen so far carry this walk's mark in the pooled
-		// scratch, which needs no clearing and, unlike a map, no hashing.
+		// The nodes chosen so far are marked in the pooled scratch's
+		// bitmap: unlike a map, no hashing, and small enough to stay in
+		// the cache. The walk unmarks them when it ends.
 		sc := scratchPool.Get().(*bfsScratch)
 		defer scratchPool.Put(sc)
 		sc.reset(len(m.ids))
-		ep, marks := sc.epoch, sc.nodes
-		seen := func(u uint32) bool { return marks[u].mark == ep }
-		marks[root].mark = ep
+		bits := sc.seen
+		seen := func(u uint32) bool { return bits[u>>6]&(1<<(u&63)) != 0 }
+		bits[root>>6] |= 1 << (root & 63)
 		order := []uint32{root}
+		defer func() { sc.unsee(order) }()
 		frontier := []uint32{root}
 		for depth := 0; depth < o.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
 			if err := ctx.Err(); err != nil {
@@ -67,7 +69,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 						sg.Truncated = true
 						return
 					}
-					marks[a.node].mark = ep
+					bits[a.node>>6] |= 1 << (a.node & 63)
 					order = append(order, a.node)
 					next = append(next, a.node)
 				}
@@ -122,13 +124,17 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 }
 
 // bfsScratch is reusable per-query state for path searches and
-// neighbourhood walks, indexed by the dense node index. A mark equal to
-// the current epoch means "visited in this query", so the array needs no
-// clearing between queries. The fields of a node sit together so that a
-// visit touches one cache line.
+// neighbourhood walks, indexed by the dense node index. Which nodes a
+// query has reached is a bitmap, one bit a node (39 KB at 311k nodes), so
+// that the test made for every adjacency entry read stays in the cache;
+// a query leaves the bitmaps clear, unmarking the nodes it marked.
 type bfsScratch struct {
-	epoch uint32
-	nodes []bfsNode
+	seen []uint64 // reached
+	back []uint64 // reached from the target's side of a path search
+	// parent holds, for each node a path search has reached, the node it
+	// was reached from (itself for the two ends); reached lists them.
+	parent  []uint32
+	reached []uint32
 	// fronts holds each side's frontier and spare the next one's room.
 	fronts [3][]uint32
 	spare  []uint32
@@ -138,25 +144,28 @@ type bfsScratch struct {
 	read int
 }
 
-type bfsNode struct {
-	mark   uint32
-	parent uint32
-	dist   uint8
-	side   uint8 // 1 forward, 2 backward
-}
-
 var scratchPool = sync.Pool{New: func() any { return new(bfsScratch) }}
 
+// reset readies the scratch for a query over n nodes.
 func (b *bfsScratch) reset(n int) {
-	if len(b.nodes) < n {
-		b.nodes = make([]bfsNode, n+n/4)
-		b.epoch = 0
+	if words := (n + 63) / 64; len(b.seen) < words {
+		b.seen = make([]uint64, words+words/4)
+		b.back = make([]uint64, len(b.seen))
 	}
-	b.epoch++
 	b.read = 0
-	if b.epoch == 0 { // wrapped: clear once every 4 billion queries
-		clear(b.nodes)
-		b.epoch = 1
+	b.reached = b.reached[:0]
+}
+
+// unsee clears the marks of the words that hold the nodes us, which must
+// be every node marked, in both bitmaps.
+func (b *bfsScratch) unsee(us []uint32) {
+	if len(us) > len(b.seen)/8 {
+		clear(b.seen)
+		clear(b.back)
+		return
+	}
+	for _, u := range us {
+		b.seen[u>>6], b.back[u>>6] = 0, 0
 	}
 }
 
@@ -256,10 +265,17 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 // fewer edges to follow, so a hub on one side is expanded last.
 func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth int, mask uint64, all bool) []uint32 {
 	sc.reset(len(m.ids))
-	ep := sc.epoch
-	nodes := sc.nodes
-	nodes[a] = bfsNode{mark: ep, parent: a, side: 1}
-	nodes[b] = bfsNode{mark: ep, parent: b, side: 2}
+	if len(sc.parent) < len(m.ids) {
+		sc.parent = make([]uint32, len(m.ids)+len(m.ids)/4)
+	}
+	seen, back, parent := sc.seen, sc.back, sc.parent
+	defer func() { sc.unsee(sc.reached) }()
+	for _, u := range [2]uint32{a, b} {
+		seen[u>>6] |= 1 << (u & 63)
+		parent[u] = u
+		sc.reached = append(sc.reached, u)
+	}
+	back[b>>6] |= 1 << (b & 63)
 	// The frontiers live in the scratch's buffers, so that a search
 	// allocates only its answer once the scratch has grown.
 	fronts := &sc.fronts
@@ -274,8 +290,11 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		}
 		side := sides.choose(fronts, degree)
 		depth[side]++
-		d := uint8(depth[side])
 		next := sc.spare[:0]
+		var onSide uint64 // a back bit of a node reached from this side
+		if side == 2 {
+			onSide = 1
+		}
 		// The first meeting in visiting order: u on this side, w on the
 		// other. Every meeting found while expanding one level makes a walk
 		// of the same length (a node the other side reached earlier would
@@ -283,13 +302,16 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		// and visiting order is fixed by the graph, so it is always the same.
 		found, bu, bw := false, uint32(0), uint32(0)
 		step := func(u, w uint32) bool {
-			nw := &nodes[w]
-			if nw.mark != ep {
-				*nw = bfsNode{mark: ep, parent: u, dist: d, side: side}
+			word, bit := w>>6, w&63
+			if seen[word]&(1<<bit) == 0 {
+				seen[word] |= 1 << bit
+				back[word] |= onSide << bit
+				parent[w] = u
 				next = append(next, w)
+				sc.reached = append(sc.reached, w)
 				return false
 			}
-			if nw.side == side {
+			if back[word]>>bit&1 == onSide {
 				return false
 			}
 			found, bu, bw = true, u, w
@@ -316,14 +338,14 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 			}
 			// bu is on the forward side, bw on the backward side.
 			var walk []uint32
-			for x := bu; ; x = nodes[x].parent {
+			for x := bu; ; x = parent[x] {
 				walk = append(walk, x)
 				if x == a {
 					break
 				}
 			}
 			slices.Reverse(walk)
-			for x := bw; ; x = nodes[x].parent {
+			for x := bw; ; x = parent[x] {
 				walk = append(walk, x)
 				if x == b {
 					break
