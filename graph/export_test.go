@@ -59,13 +59,17 @@ func TextBytes(n *Node) int {
 
 // PathSearchCost runs ShortestPath's search from one node to another
 // over every edge type and returns the walk's length in edges (-1 when
-// there is none within maxDepth) and the adjacency entries it read.
+// there is none within maxDepth, or an end is not a node) and the
+// adjacency entries it read.
 func PathSearchCost(ctx context.Context, s *Store, from, to string, maxDepth int) (length, read int) {
 	s.mu.RLock()
 	m := s.mem
 	s.mu.RUnlock()
-	a, _ := m.lookup(from)
-	b, _ := m.lookup(to)
+	a, ok1 := m.lookup(from)
+	b, ok2 := m.lookup(to)
+	if !ok1 || !ok2 {
+		return -1, 0
+	}
 	sc := new(bfsScratch)
 	walk := m.bidiBFS(ctx, sc, a, b, maxDepth, 0, true)
 	return len(walk) - 1, sc.read
