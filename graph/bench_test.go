@@ -381,13 +381,7 @@ func networkxPython(tb testing.TB) string {
 // dir and runs paths.py on them.
 func runNetworkx(py, dir string, gen *synth.Generator, pairs [][2]string) (nxResult, error) {
 	edgesPath, pairsPath := filepath.Join(dir, "edges.tsv"), filepath.Join(dir, "pairs.tsv")
-	err := writeTSV(edgesPath, func(yield func(a, b string) bool) {
-		for e := range gen.Edges {
-			if !yield(e.From, e.To) {
-				return
-			}
-		}
-	})
+	err := writeTSV(edgesPath, edgeEnds(gen))
 	if err == nil {
 		err = writeTSV(pairsPath, func(yield func(a, b string) bool) {
 			for _, p := range pairs {
@@ -415,6 +409,17 @@ func runNetworkx(py, dir string, gen *synth.Generator, pairs [][2]string) (nxRes
 		return nxResult{}, fmt.Errorf("paths.py answered %d pairs (%d lengths), want %d", r.Pairs, len(r.Lengths), len(pairs))
 	}
 	return r, nil
+}
+
+// edgeEnds is the rows of the generator's edges for writeTSV: from, to.
+func edgeEnds(gen *synth.Generator) func(yield func(a, b string) bool) {
+	return func(yield func(a, b string) bool) {
+		for e := range gen.Edges {
+			if !yield(e.From, e.To) {
+				return
+			}
+		}
+	}
 }
 
 func writeTSV(path string, rows func(yield func(a, b string) bool)) error {

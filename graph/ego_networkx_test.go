@@ -49,13 +49,7 @@ func TestNeighborhoodMatchesNetworkx(t *testing.T) {
 	}
 	dir := t.TempDir()
 	edgesPath, rootsPath := filepath.Join(dir, "edges.tsv"), filepath.Join(dir, "roots.tsv")
-	err := writeTSV(edgesPath, func(yield func(a, b string) bool) {
-		for e := range gen.Edges {
-			if !yield(e.From, e.To) {
-				return
-			}
-		}
-	})
+	err := writeTSV(edgesPath, edgeEnds(gen))
 	if err == nil {
 		err = writeTSV(rootsPath, func(yield func(a, b string) bool) {
 			for _, q := range queries {
