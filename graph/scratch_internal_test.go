@@ -10,9 +10,9 @@ import (
 // as every query must leave them.
 func clearScratch(t *testing.T, sc *bfsScratch, after string) {
 	t.Helper()
-	for i := range sc.seen {
-		if sc.seen[i] != 0 || sc.back[i] != 0 {
-			t.Fatalf("after %s, word %d of the scratch is %#x (back %#x)", after, i, sc.seen[i], sc.back[i])
+	for i, w := range sc.marks {
+		if w != 0 {
+			t.Fatalf("after %s, word %d of the scratch's marks is %#x", after, i, w)
 		}
 	}
 }
@@ -91,7 +91,7 @@ func TestScratchLeftClear(t *testing.T) {
 		}
 		// A scratch from the pool, usually the one the walk put back.
 		sc := scratchPool.Get().(*bfsScratch)
-		if len(sc.seen) > 0 {
+		if len(sc.marks) > 0 {
 			used++
 			clearScratch(t, sc, fmt.Sprintf("a walk from o%d %+v", i, o))
 		}

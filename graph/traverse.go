@@ -49,9 +49,8 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		sc := scratchPool.Get().(*bfsScratch)
 		defer scratchPool.Put(sc)
 		sc.reset(len(m.ids))
-		bits := sc.seen
-		seen := func(u uint32) bool { return bits[u>>6]&(1<<(u&63)) != 0 }
-		bits[root>>6] |= 1 << (root & 63)
+		seen := sc.seen
+		sc.mark(root)
 		order := []uint32{root}
 		defer func() { sc.unsee(order) }()
 		frontier := []uint32{root}
@@ -69,7 +68,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 						sg.Truncated = true
 						return
 					}
-					bits[a.node>>6] |= 1 << (a.node & 63)
+					sc.mark(a.node)
 					order = append(order, a.node)
 					next = append(next, a.node)
 				}
@@ -124,20 +123,22 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 }
 
 // bfsScratch is reusable per-query state for path searches and
-// neighbourhood walks, indexed by the dense node index. Which nodes a
-// query has reached is a bitmap, one bit a node (39 KB at 311k nodes), so
-// that the test made for every adjacency entry read stays in the cache;
-// a query leaves the bitmaps clear, unmarking the nodes it marked.
+// neighbourhood walks. Which nodes a query has reached is a bitmap indexed
+// by the dense node index, one bit a node, so that the test made for every
+// adjacency entry read stays in the cache (78 KB at 311k nodes); a query
+// leaves it clear, unmarking the nodes it marked. Everything else a search
+// keeps is appended in the order it is found, so that its memory is read
+// and written in sequence rather than at the nodes' indexes.
 type bfsScratch struct {
-	seen []uint64 // reached
-	back []uint64 // reached from the target's side of a path search
-	// parent holds, for each node a path search has reached, the node it
-	// was reached from (itself for the two ends); reached lists them.
-	parent  []uint32
-	reached []uint32
-	// fronts holds each side's frontier and spare the next one's room.
-	fronts [3][]uint32
-	spare  []uint32
+	// marks holds two words for each 64 nodes: the first marks the nodes
+	// reached, the second those a path search reached from the target's
+	// side. Side by side, a node's two bits share a cache line.
+	marks []uint64
+	// nodes holds, for each side of a path search, the nodes it reached
+	// in the order reached, level after level; from holds, beside each,
+	// the position in nodes of the node it was reached from (its own for
+	// the two ends).
+	nodes, from [3][]uint32
 	// read counts the adjacency entries of the lists the search has
 	// expanded, the measure of its work that does not vary with the
 	// machine (the one that meets the other side counted whole).
@@ -148,24 +149,31 @@ var scratchPool = sync.Pool{New: func() any { return new(bfsScratch) }}
 
 // reset readies the scratch for a query over n nodes.
 func (b *bfsScratch) reset(n int) {
-	if words := (n + 63) / 64; len(b.seen) < words {
-		b.seen = make([]uint64, words+words/4)
-		b.back = make([]uint64, len(b.seen))
+	if words := 2 * ((n + 63) / 64); len(b.marks) < words {
+		b.marks = make([]uint64, words+words/4)
 	}
 	b.read = 0
-	b.reached = b.reached[:0]
+	for s := range b.nodes {
+		b.nodes[s], b.from[s] = b.nodes[s][:0], b.from[s][:0]
+	}
 }
 
-// unsee clears the marks of the words that hold the nodes us, which must
-// be every node marked, in both bitmaps.
+// seen reports whether u is marked reached.
+func (b *bfsScratch) seen(u uint32) bool { return b.marks[u>>6<<1]&(1<<(u&63)) != 0 }
+
+// mark marks u reached.
+func (b *bfsScratch) mark(u uint32) { b.marks[u>>6<<1] |= 1 << (u & 63) }
+
+// unsee clears the marks of the nodes us: the words that hold them, or
+// every word when us is long.
 func (b *bfsScratch) unsee(us []uint32) {
-	if len(us) > len(b.seen)/8 {
-		clear(b.seen)
-		clear(b.back)
+	if len(us) > len(b.marks)/16 {
+		clear(b.marks)
 		return
 	}
 	for _, u := range us {
-		b.seen[u>>6], b.back[u>>6] = 0, 0
+		w := u >> 6 << 1
+		b.marks[w], b.marks[w+1] = 0, 0
 	}
 }
 
@@ -265,33 +273,28 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 // fewer edges to follow, so a hub on one side is expanded last.
 func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth int, mask uint64, all bool) []uint32 {
 	sc.reset(len(m.ids))
-	if len(sc.parent) < len(m.ids) {
-		sc.parent = make([]uint32, len(m.ids)+len(m.ids)/4)
-	}
-	seen, back, parent := sc.seen, sc.back, sc.parent
-	defer func() { sc.unsee(sc.reached) }()
-	for _, u := range [2]uint32{a, b} {
-		seen[u>>6] |= 1 << (u & 63)
-		parent[u] = u
-		sc.reached = append(sc.reached, u)
-	}
-	back[b>>6] |= 1 << (b & 63)
-	// The frontiers live in the scratch's buffers, so that a search
-	// allocates only its answer once the scratch has grown.
-	fronts := &sc.fronts
-	fronts[1], fronts[2] = append(fronts[1][:0], a), append(fronts[2][:0], b)
+	marks, nodes, from := sc.marks, &sc.nodes, &sc.from
+	defer func() { sc.unsee(nodes[1]); sc.unsee(nodes[2]) }()
+	nodes[1], from[1] = append(nodes[1], a), append(from[1], 0)
+	nodes[2], from[2] = append(nodes[2], b), append(from[2], 0)
+	sc.mark(a)
+	sc.mark(b)
+	marks[b>>6<<1+1] |= 1 << (b & 63)
+	// Side s's frontier is nodes[s][lo[s]:], the level it reached last.
+	var lo [3]int
 	var depth [3]int
 	follow := func(x adj) bool { return all || x.typ < 64 && mask&(1<<x.typ) != 0 }
 	var sides sideCounts
+	var fronts [3][]uint32
 	degree := func(u uint32) int { return len(m.out.of(u)) + len(m.in.of(u)) }
-	for depth[1]+depth[2] < maxDepth && len(fronts[1]) > 0 && len(fronts[2]) > 0 {
+	for depth[1]+depth[2] < maxDepth && len(nodes[1]) > lo[1] && len(nodes[2]) > lo[2] {
 		if ctx.Err() != nil {
 			return nil
 		}
-		side := sides.choose(fronts, degree)
+		fronts[1], fronts[2] = nodes[1][lo[1]:], nodes[2][lo[2]:]
+		side := sides.choose(&fronts, degree)
 		depth[side]++
-		next := sc.spare[:0]
-		var onSide uint64 // a back bit of a node reached from this side
+		var onSide uint64 // the back bit of a node reached from this side
 		if side == 2 {
 			onSide = 1
 		}
@@ -300,60 +303,65 @@ func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth
 		// of the same length (a node the other side reached earlier would
 		// have met this side earlier), so the first one is a shortest walk,
 		// and visiting order is fixed by the graph, so it is always the same.
-		found, bu, bw := false, uint32(0), uint32(0)
-		step := func(u, w uint32) bool {
-			word, bit := w>>6, w&63
-			if seen[word]&(1<<bit) == 0 {
-				seen[word] |= 1 << bit
-				back[word] |= onSide << bit
-				parent[w] = u
-				next = append(next, w)
-				sc.reached = append(sc.reached, w)
+		found, at, bw := false, 0, uint32(0)
+		ns, fs := nodes[side], from[side]
+		step := func(i int, w uint32) bool {
+			word, bit := w>>6<<1, w&63
+			if marks[word]&(1<<bit) == 0 {
+				marks[word] |= 1 << bit
+				marks[word+1] |= onSide << bit
+				ns, fs = append(ns, w), append(fs, uint32(i))
 				return false
 			}
-			if back[word]>>bit&1 == onSide {
+			if marks[word+1]>>bit&1 == onSide {
 				return false
 			}
-			found, bu, bw = true, u, w
+			found, at, bw = true, i, w
 			return true
 		}
+		hi := len(ns)
 	expand:
-		for _, u := range fronts[side] {
+		for i := lo[side]; i < hi; i++ {
+			u := ns[i]
 			out, in := m.out.of(u), m.in.of(u)
 			sc.read += len(out) + len(in)
 			for _, x := range out {
-				if follow(x) && step(u, x.node) {
+				if follow(x) && step(i, x.node) {
 					break expand
 				}
 			}
 			for _, x := range in {
-				if follow(x) && step(u, x.node) {
+				if follow(x) && step(i, x.node) {
 					break expand
 				}
 			}
 		}
+		nodes[side], from[side] = ns, fs
 		if found {
-			if side == 2 {
-				bu, bw = bw, bu
-			}
-			// bu is on the forward side, bw on the backward side.
+			// The walk back from position at on this side, and from bw,
+			// found by its place among the other side's nodes.
+			o := 3 - side
+			other := slices.Index(nodes[o], bw)
 			var walk []uint32
-			for x := bu; ; x = parent[x] {
-				walk = append(walk, x)
-				if x == a {
+			for i := at; ; i = int(from[side][i]) {
+				walk = append(walk, nodes[side][i])
+				if i == 0 {
 					break
 				}
 			}
 			slices.Reverse(walk)
-			for x := bw; ; x = parent[x] {
-				walk = append(walk, x)
-				if x == b {
+			for i := other; ; i = int(from[o][i]) {
+				walk = append(walk, nodes[o][i])
+				if i == 0 {
 					break
 				}
 			}
+			if side == 2 {
+				slices.Reverse(walk)
+			}
 			return walk
 		}
-		sc.spare, fronts[side] = fronts[side], next
+		lo[side] = hi
 		sides.reset(side)
 	}
 	return nil
