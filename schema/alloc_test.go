@@ -13,7 +13,7 @@ import (
 // machine: through the /graphql handler the README's point query
 // allocates at most five times what a hand-written net/http handler
 // allocates to read the same data from graph and encode the same JSON.
-// (The harness's figure, from the benchmarks, is about 1.2×.)
+// (The harness's figure, from the benchmarks, is about 1.0×.)
 func TestPointQueryAllocations(t *testing.T) {
 	a, st := newAPI(t, Config{})
 	a.shadow = nil // the test's second execution would be counted too

@@ -29,10 +29,11 @@ import (
 // execField is one response key of a selection set: the fields that
 // produce it, merged, and what they share.
 type execField struct {
-	key  string
-	name string
-	def  *graphql.FieldDefinition // nil: not a field of the type (left out)
-	asts []*ast.Field
+	key    string
+	keyAny any // key, boxed once for the response paths
+	name   string
+	def    *graphql.FieldDefinition // nil: not a field of the type (left out)
+	asts   []*ast.Field
 	// args are the field's argument values when they use no variable;
 	// varArgs says they do, and are computed for each request.
 	args    map[string]any
@@ -64,6 +65,20 @@ type executor struct {
 	// dynamic says that the selection set being collected applies
 	// @skip or @include with a variable.
 	dynamic bool
+	// paths is the block the response paths of this request are taken
+	// from, so that a field's path is not an allocation of its own.
+	paths []graphql.ResponsePath
+}
+
+// at returns path extended by key, as path.WithKey(key) does.
+func (x *executor) at(path *graphql.ResponsePath, key any) *graphql.ResponsePath {
+	if len(x.paths) == cap(x.paths) {
+		// A new block, each twice the last: 16 paths serve a small
+		// query, and a big one takes few blocks.
+		x.paths = make([]graphql.ResponsePath, 0, min(max(2*cap(x.paths), 16), 1024))
+	}
+	x.paths = append(x.paths, graphql.ResponsePath{Prev: path, Key: key})
+	return &x.paths[len(x.paths)-1]
 }
 
 // bail stops exec: the request goes to graphql.Execute instead.
@@ -218,7 +233,7 @@ func (x *executor) collect(t *graphql.Object, set *ast.SelectionSet, fs []*execF
 				}
 			}
 			if !merged {
-				fs = append(fs, &execField{key: key, name: name, asts: []*ast.Field{s}})
+				fs = append(fs, &execField{key: key, keyAny: key, name: name, asts: []*ast.Field{s}})
 			}
 		case *ast.InlineFragment:
 			if x.include(s.Directives) && x.matches(s.TypeCondition, t) {
@@ -326,7 +341,7 @@ func (x *executor) object(t *graphql.Object, fields []*execField, src any, path 
 		n++
 		x.w.str(f.key)
 		x.w.buf = append(x.w.buf, ':')
-		if !x.field(t, f, src, path.WithKey(f.key)) {
+		if !x.field(t, f, src, x.at(path, f.keyAny)) {
 			return cFail
 		}
 	}
@@ -441,10 +456,18 @@ func (x *executor) complete(t graphql.Type, f *execField, info *graphql.ResolveI
 	case *graphql.List:
 		return x.list(t, f, info, path, v)
 	case *graphql.Scalar:
-		if s, ok := v.(string); ok && (t == graphql.String || t == graphql.ID) {
+		if t == graphql.String || t == graphql.ID {
 			// graphql-go serializes these as fmt.Sprintf("%v", v), a
-			// copy of s made through fmt, once for every id and name.
-			return x.leaf(s), nil
+			// copy of a string made through fmt, once for every id and
+			// name, and a *string as the string it points to, boxed anew.
+			switch s := v.(type) {
+			case string:
+				x.w.str(s)
+				return cDone, nil
+			case *string:
+				x.w.str(*s) // not nil: isNullish said so
+				return cDone, nil
+			}
 		}
 		return x.leaf(t.Serialize(v)), nil
 	case *graphql.Enum:
@@ -475,7 +498,7 @@ func (x *executor) list(t *graphql.List, f *execField, info *graphql.ResolveInfo
 			if i > 0 {
 				x.w.buf = append(x.w.buf, ',')
 			}
-			if !x.catching(t.OfType, f, info, path.WithKey(i), item) {
+			if !x.catching(t.OfType, f, info, x.at(path, i), item) {
 				return cFail, nil
 			}
 		}
@@ -498,7 +521,7 @@ func (x *executor) list(t *graphql.List, f *execField, info *graphql.ResolveInfo
 		if i > 0 {
 			x.w.buf = append(x.w.buf, ',')
 		}
-		if !x.catching(t.OfType, f, info, path.WithKey(i), rv.Index(i).Interface()) {
+		if !x.catching(t.OfType, f, info, x.at(path, i), rv.Index(i).Interface()) {
 			return cFail, nil
 		}
 	}

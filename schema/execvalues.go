@@ -97,11 +97,21 @@ func validInput(v any, t graphql.Input) bool {
 		}
 		return true
 	case *graphql.Scalar:
-		return !isNullish(t.ParseValue(v))
+		return !isNullish(parseScalar(t, v))
 	case *graphql.Enum:
 		return !isNullish(t.ParseValue(v))
 	}
 	return true
+}
+
+// parseScalar is t.ParseValue(v), without the copy through
+// fmt.Sprintf("%v", v) that graphql-go's String and ID make of a Go
+// string: that copy is v.
+func parseScalar(t *graphql.Scalar, v any) any {
+	if s, ok := v.(string); ok && (t == graphql.String || t == graphql.ID) {
+		return s
+	}
+	return t.ParseValue(v)
 }
 
 // coerceValue returns v as a runtime value of type t.
@@ -135,7 +145,7 @@ func coerceValue(t graphql.Input, v any) any {
 		}
 		return obj
 	case *graphql.Scalar:
-		if p := t.ParseValue(v); !isNullish(p) {
+		if p := parseScalar(t, v); !isNullish(p) {
 			return p
 		}
 	case *graphql.Enum:
