@@ -204,8 +204,7 @@ func decodeBody(body []byte) (Request, *Error) {
 	if trimmed[0] != '{' {
 		return req, badInput("the body must be a JSON object")
 	}
-	if q, op, ok := simpleBody(trimmed); ok {
-		req.Query, req.OperationName = q, op
+	if req, ok := simpleBody(trimmed); ok {
 		return req, nil
 	}
 	return decodeJSON(body)
@@ -258,104 +257,234 @@ func decodeJSON(body []byte) (Request, *Error) {
 }
 
 // simpleBody reads the usual body without encoding/json: an object with
-// "query" and perhaps "operationName", each an ASCII string without
-// \u escapes (or, for operationName, null), each at most once. Anything
-// else is left to decodeBody's general path.
-func simpleBody(b []byte) (query, opName string, ok bool) {
-	ws := func(i int) int {
-		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-			i++
-		}
-		return i
+// "query", perhaps "operationName" and perhaps "variables", each at most
+// once; the query a string, the operation name a string or null, the
+// variables null or an object of strings, numbers, booleans and nulls, as
+// encoding/json would decode them. Strings hold no \u escapes. Anything
+// else (variables that nest, say, or a body that is not UTF-8) is left to
+// decodeBody's general path.
+func simpleBody(b []byte) (req Request, ok bool) {
+	if !utf8.Valid(b) {
+		return Request{}, false
 	}
-	// str decodes the string literal at i and returns the index after it,
-	// or -1 when there is none or it is not that simple.
-	str := func(i int) (string, int) {
-		if i >= len(b) || b[i] != '"' {
-			return "", -1
-		}
-		var esc []byte // the decoded text, once there is an escape
-		start := i + 1
-		for j := start; j < len(b); j++ {
-			c := b[j]
-			switch {
-			case c == '"':
-				if esc == nil {
-					return string(b[start:j]), j + 1
-				}
-				return string(append(esc, b[start:j]...)), j + 1
-			case c < 0x20 || c >= utf8.RuneSelf:
-				return "", -1
-			case c == '\\':
-				if j+1 >= len(b) {
-					return "", -1
-				}
-				var d byte
-				switch b[j+1] {
-				case '"', '\\', '/':
-					d = b[j+1]
-				case 'b':
-					d = '\b'
-				case 'f':
-					d = '\f'
-				case 'n':
-					d = '\n'
-				case 'r':
-					d = '\r'
-				case 't':
-					d = '\t'
-				default: // \u and invalid escapes
-					return "", -1
-				}
-				esc = append(append(esc, b[start:j]...), d)
-				j++
-				start = j + 1
-			}
-		}
-		return "", -1
+	sc := bodyScanner{b: b}
+	if !sc.take('{') {
+		return Request{}, false
 	}
-	i := ws(0)
-	if i >= len(b) || b[i] != '{' {
-		return "", "", false
-	}
-	var seenQuery, seenOp bool
-	i = ws(i + 1)
+	var seenQuery, seenOp, seenVars bool
 	for {
-		key, end := str(i)
-		if end < 0 {
-			return "", "", false
-		}
-		i = ws(end)
-		if i >= len(b) || b[i] != ':' {
-			return "", "", false
-		}
-		i = ws(i + 1)
-		val, end := str(i)
-		isNull := false
-		if end < 0 {
-			if len(b)-i < 4 || string(b[i:i+4]) != "null" {
-				return "", "", false
-			}
-			end, isNull = i+4, true
+		key, ok := sc.str()
+		if !ok || !sc.take(':') {
+			return Request{}, false
 		}
 		switch {
-		case key == "query" && !seenQuery && !isNull:
-			seenQuery, query = true, val
+		case key == "query" && !seenQuery:
+			seenQuery = true
+			if req.Query, ok = sc.str(); !ok {
+				return Request{}, false
+			}
 		case key == "operationName" && !seenOp:
-			seenOp, opName = true, val
+			seenOp = true
+			if !sc.word("null") {
+				if req.OperationName, ok = sc.str(); !ok {
+					return Request{}, false
+				}
+			}
+		case key == "variables" && !seenVars:
+			seenVars = true
+			if !sc.word("null") {
+				if req.Variables, ok = sc.object(); !ok {
+					return Request{}, false
+				}
+			}
 		default:
-			return "", "", false
+			return Request{}, false
 		}
-		i = ws(end)
-		if i < len(b) && b[i] == ',' {
-			i = ws(i + 1)
+		if sc.take(',') {
 			continue
 		}
-		if i < len(b) && b[i] == '}' && ws(i+1) == len(b) {
-			return query, opName, seenQuery
+		if sc.take('}') && sc.end() {
+			return req, seenQuery
 		}
-		return "", "", false
+		return Request{}, false
 	}
+}
+
+// bodyScanner reads JSON for simpleBody. Each method skips the white
+// space before what it reads and reports whether it was there.
+type bodyScanner struct {
+	b []byte
+	i int
+}
+
+func (s *bodyScanner) ws() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+// end reports whether only white space is left.
+func (s *bodyScanner) end() bool {
+	s.ws()
+	return s.i == len(s.b)
+}
+
+// take reads the byte c.
+func (s *bodyScanner) take(c byte) bool {
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// word reads a literal: null, true or false.
+func (s *bodyScanner) word(w string) bool {
+	s.ws()
+	if len(s.b)-s.i >= len(w) && string(s.b[s.i:s.i+len(w)]) == w {
+		s.i += len(w)
+		return true
+	}
+	return false
+}
+
+// str reads a string without \u escapes and returns it decoded.
+func (s *bodyScanner) str() (string, bool) {
+	s.ws()
+	b := s.b
+	if s.i >= len(b) || b[s.i] != '"' {
+		return "", false
+	}
+	var esc []byte // the decoded text, once there is an escape
+	start := s.i + 1
+	for j := start; j < len(b); j++ {
+		c := b[j]
+		switch {
+		case c == '"':
+			s.i = j + 1
+			if esc == nil {
+				return string(b[start:j]), true
+			}
+			return string(append(esc, b[start:j]...)), true
+		case c < 0x20:
+			return "", false
+		case c == '\\':
+			if j+1 >= len(b) {
+				return "", false
+			}
+			var d byte
+			switch b[j+1] {
+			case '"', '\\', '/':
+				d = b[j+1]
+			case 'b':
+				d = '\b'
+			case 'f':
+				d = '\f'
+			case 'n':
+				d = '\n'
+			case 'r':
+				d = '\r'
+			case 't':
+				d = '\t'
+			default: // \u and invalid escapes
+				return "", false
+			}
+			esc = append(append(esc, b[start:j]...), d)
+			j++
+			start = j + 1
+		}
+	}
+	return "", false
+}
+
+// object reads an object whose values are strings, numbers, booleans or
+// nulls. A key given twice keeps its last value, as in encoding/json.
+func (s *bodyScanner) object() (map[string]any, bool) {
+	if !s.take('{') {
+		return nil, false
+	}
+	m := map[string]any{}
+	if s.take('}') {
+		return m, true
+	}
+	for {
+		key, ok := s.str()
+		if !ok || !s.take(':') {
+			return nil, false
+		}
+		if m[key], ok = s.scalar(); !ok {
+			return nil, false
+		}
+		if s.take(',') {
+			continue
+		}
+		return m, s.take('}')
+	}
+}
+
+// scalar reads a string, a number (as a float64), true, false or null.
+func (s *bodyScanner) scalar() (any, bool) {
+	s.ws()
+	if s.i >= len(s.b) {
+		return nil, false
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		return s.str()
+	case c == '-' || '0' <= c && c <= '9':
+		return s.number()
+	case s.word("null"):
+		return nil, true
+	case s.word("true"):
+		return true, true
+	case s.word("false"):
+		return false, true
+	}
+	return nil, false
+}
+
+// number reads a number in JSON's grammar, as encoding/json decodes it
+// into an interface: a float64, refused when out of range.
+func (s *bodyScanner) number() (any, bool) {
+	b, i := s.b, s.i
+	digits := func() bool {
+		from := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		return i > from
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case !digits():
+		return nil, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
+			return nil, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return nil, false
+		}
+	}
+	f, err := strconv.ParseFloat(string(b[s.i:i]), 64)
+	if err != nil {
+		return nil, false
+	}
+	s.i = i
+	return f, true
 }
 
 // plainString decodes a JSON string literal without escapes, control
