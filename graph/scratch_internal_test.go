@@ -101,3 +101,71 @@ func TestScratchLeftClear(t *testing.T) {
 		t.Fatal("the pool never gave back a scratch a walk had used")
 	}
 }
+
+// TestEdgeBetweenEitherSide checks that edgeBetween, which reads the lists
+// of whichever end has fewer, picks the edge the rule names from u's
+// lists: the first allowed out-edge of u to w in (type, id) order, else
+// the first in-edge. The graph has hubs and pairs joined by several edges
+// of different types in both directions.
+func TestEdgeBetweenEitherSide(t *testing.T) {
+	m := newMem()
+	const n = 60
+	for i := range n {
+		m.addNode(fmt.Sprintf("org/o%02d", i), KindOrganization, "O")
+	}
+	types := []EdgeType{Funds, BasedIn, MemberOf, Mentions}
+	es := m.newEdgeSet()
+	idx := func(i int) uint32 { u, _ := m.lookup(fmt.Sprintf("org/o%02d", i)); return u }
+	for i := range n {
+		for j := range n {
+			// Hubs o0 and o1 join everything; other pairs get 0–3 edges.
+			k := (i*31 + j*17) % 5
+			if i < 2 || j < 2 {
+				k = 1 + (i+j)%3
+			}
+			for e := range k {
+				if i != j && (i+j+e)%2 == 0 {
+					es.put(types[(i+2*j+e)%len(types)], idx(i), idx(j))
+				}
+			}
+		}
+	}
+	es.flush()
+	// The rule, read from u's lists only.
+	want := func(u, w uint32, mask uint64, all bool) edgeKey {
+		for _, x := range m.out.of(u) {
+			if x.node == w && (all || mask&(1<<x.typ) != 0) {
+				return edgeKey{m.types[x.typ], m.ids[u], m.ids[w]}
+			}
+		}
+		for _, x := range m.in.of(u) {
+			if x.node == w && (all || mask&(1<<x.typ) != 0) {
+				return edgeKey{m.types[x.typ], m.ids[w], m.ids[u]}
+			}
+		}
+		return edgeKey{}
+	}
+	masks := [][]EdgeType{nil, {BasedIn}, {Funds, Mentions}, {MemberOf, BasedIn}}
+	fromOther, joined := 0, 0
+	for i := range n {
+		for j := range n {
+			u, w := idx(i), idx(j)
+			if len(m.out.of(w))+len(m.in.of(w)) < len(m.out.of(u))+len(m.in.of(u)) {
+				fromOther++
+			}
+			for _, ts := range masks {
+				mask, all := m.typeMask(ts)
+				got, exp := m.edgeBetween(u, w, mask, all), want(u, w, mask, all)
+				if got != exp {
+					t.Fatalf("edge between o%02d and o%02d over %v: %v, want %v", i, j, ts, got, exp)
+				}
+				if exp != (edgeKey{}) {
+					joined++
+				}
+			}
+		}
+	}
+	if fromOther < n || joined < n*n/4 {
+		t.Fatalf("the graph no longer covers the cases: %d pairs read from w's side, %d joined", fromOther, joined)
+	}
+}

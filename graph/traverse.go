@@ -400,15 +400,22 @@ func (c *sideCounts) choose(fronts *[3][]uint32, degree func(u uint32) int) uint
 func (c *sideCounts) reset(s uint8) { c.cost[s], c.counted[s] = 0, 0 }
 
 // edgeBetween picks the edge joining u and w: the first allowed out-edge of
-// u to w in (type, id) order, else the first in-edge.
+// u to w in (type, id) order, else the first in-edge. u's out-edges to w
+// are w's in-edges from u, in the same (type name) order, and u's in-edges
+// from w are w's out-edges, so it reads whichever node's lists are
+// shorter: a walk through a hub does not read the hub's lists.
 func (m *mem) edgeBetween(u, w uint32, mask uint64, all bool) edgeKey {
-	for _, x := range m.out.of(u) {
-		if x.node == w && (all || mask&(1<<x.typ) != 0) {
+	toW, fromW, far := m.out.of(u), m.in.of(u), w
+	if wOut, wIn := m.out.of(w), m.in.of(w); len(wOut)+len(wIn) < len(toW)+len(fromW) {
+		toW, fromW, far = wIn, wOut, u
+	}
+	for _, x := range toW {
+		if x.node == far && (all || mask&(1<<x.typ) != 0) {
 			return edgeKey{m.types[x.typ], m.ids[u], m.ids[w]}
 		}
 	}
-	for _, x := range m.in.of(u) {
-		if x.node == w && (all || mask&(1<<x.typ) != 0) {
+	for _, x := range fromW {
+		if x.node == far && (all || mask&(1<<x.typ) != 0) {
 			return edgeKey{m.types[x.typ], m.ids[w], m.ids[u]}
 		}
 	}
