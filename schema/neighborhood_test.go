@@ -110,7 +110,10 @@ func TestKeysSuffice(t *testing.T) {
 		{`{ path { nodes { id kind: name } edges { id type @include(if: true) } } }`, true, true},
 		{`{ path { nodes { id kind: summary } edges { id } } }`, false, true},
 		{`{ path { ... on Path { nodes { id } } } }`, false, false},
-		{`{ path { length } }`, false, false},
+		{`{ path { length } }`, true, true},
+		{`{ path { length nodes { id } } }`, true, true},
+		{`{ path { length explanation } }`, false, false},
+		{`{ neighborhood { truncated } }`, true, true},
 		{`{ neighborhood { truncated nodes { kind } edges { type } } }`, true, true},
 		{`{ neighborhood { nodes { sources { quote } } edges { id } } }`, false, true},
 	} {

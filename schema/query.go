@@ -420,12 +420,11 @@ func keyField(list, field string) bool {
 }
 
 // keysSuffice reports whether the selection of a Subgraph or Path asks its
-// list field (nodes or edges) only for key fields, so that the store can
-// leave those values unread. A fragment under the list may ask for
-// anything, and a field of the parent beyond the plain ones (explanation
-// reads names and roles) needs the values, so both answer no.
+// list field (nodes or edges) only for key fields, or not at all, so that
+// the store can leave those values unread. A fragment under the list may
+// ask for anything, and a field of the parent beyond the plain ones
+// (explanation reads names and roles) needs the values, so both answer no.
 func keysSuffice(p graphql.ResolveParams, list string) bool {
-	found := false
 	for _, f := range p.Info.FieldASTs {
 		if f.SelectionSet == nil {
 			return false
@@ -446,12 +445,11 @@ func keysSuffice(p graphql.ResolveParams, list string) bool {
 						return false
 					}
 				}
-				found = true
 			case "nodes", "edges", "length", "truncated", "__typename":
 			default:
 				return false
 			}
 		}
 	}
-	return found
+	return true
 }
