@@ -30,8 +30,9 @@ type prepared struct {
 	fragments map[string]*ast.FragmentDefinition
 	defs      map[string]ast.Definition        // fragments again, as ResolveInfo.Fragments wants them
 	depth     map[*ast.OperationDefinition]int // nesting with fragments expanded
-	// costs holds the cost of each operation without variables, which
-	// depends on nothing else.
+	// costs holds the cost of each operation whose cost reads no
+	// variable (page sizes given as literals, or none), which depends on
+	// nothing else.
 	costs map[*ast.OperationDefinition]opCost
 	// sets holds exec's selection sets that depend on no variable, keyed
 	// by setKey, filled by the first request that needs each.
@@ -205,8 +206,8 @@ func (a *API) parseAndCheck(query string) (*prepared, []outError) {
 	}
 	p.costs = map[*ast.OperationDefinition]opCost{}
 	for _, op := range p.ops {
-		if len(op.VariableDefinitions) == 0 {
-			n, err := a.cost(p, op, nil)
+		// Most variables are ids and search terms, which cost nothing.
+		if n, err, readVars := a.measureCost(p, op, nil); !readVars {
 			p.costs[op] = opCost{n, err}
 		}
 	}
@@ -402,6 +403,8 @@ type coster struct {
 	vars   map[string]any
 	memo   map[costKey]int
 	err    *Error
+	// readVars says that the cost read a variable's value.
+	readVars bool
 }
 
 type costKey struct {
@@ -414,11 +417,16 @@ type costKey struct {
 const plainListEstimate = 10
 
 func (a *API) cost(p *prepared, op *ast.OperationDefinition, vars map[string]any) (int, *Error) {
-	// Without variable definitions no argument can refer to vars: the
-	// document is validated.
 	if c, ok := p.costs[op]; ok {
 		return c.n, c.err
 	}
+	n, err, _ := a.measureCost(p, op, vars)
+	return n, err
+}
+
+// measureCost computes the cost of op with the given variables and
+// reports whether it read any of them.
+func (a *API) measureCost(p *prepared, op *ast.OperationDefinition, vars map[string]any) (n int, err *Error, readVars bool) {
 	var root *graphql.Object
 	switch op.Operation {
 	case ast.OperationTypeMutation:
@@ -426,10 +434,10 @@ func (a *API) cost(p *prepared, op *ast.OperationDefinition, vars map[string]any
 	case ast.OperationTypeQuery, "":
 		root = a.schema.QueryType()
 	default:
-		return 0, nil // execution reports the missing root type
+		return 0, nil, false // execution reports the missing root type
 	}
 	if root == nil {
-		return 0, nil
+		return 0, nil, false
 	}
 	c := &coster{schema: &a.schema, frags: p.fragments, vars: vars, memo: map[costKey]int{}}
 	// Variables given in the request override the defaults of the definitions.
@@ -447,8 +455,8 @@ func (a *API) cost(p *prepared, op *ast.OperationDefinition, vars map[string]any
 		defaults[k] = v
 	}
 	c.vars = defaults
-	n := c.set(op.SelectionSet, root, 0, -1)
-	return n, c.err
+	n = c.set(op.SelectionSet, root, 0, -1)
+	return n, c.err, c.readVars
 }
 
 // set costs a selection set on the composite type parent. inherited is a
@@ -611,6 +619,7 @@ func (c *coster) intValue(v ast.Value) (int, bool) {
 		if v.Name == nil {
 			return 0, false
 		}
+		c.readVars = true
 		switch x := c.vars[v.Name.Value].(type) {
 		case int:
 			return x, true
@@ -633,6 +642,7 @@ func (c *coster) listArgLen(f *ast.Field, name string) int {
 		case *ast.ListValue:
 			return len(v.Values)
 		case *ast.Variable:
+			c.readVars = true
 			if v.Name != nil {
 				if l, ok := c.vars[v.Name.Value].([]any); ok {
 					return len(l)

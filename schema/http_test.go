@@ -440,6 +440,39 @@ func TestInternalErrorsHidden(t *testing.T) {
 	}
 }
 
+// TestCostKeptUnlessVariablesCount checks that a document keeps the cost
+// of an operation whose cost reads no variable (ids, search terms), and
+// measures again, for every request, one whose page sizes are variables.
+func TestCostKeptUnlessVariablesCount(t *testing.T) {
+	a, _ := newAPI(t, Config{})
+	ctx := context.Background()
+	p, errs := a.prepare(ctx, `query($id: ID!, $q: String!) { person(id: $id) { name memberships { id } } search(query: $q, first: 5) { score node { id } } }`)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	op, _ := p.operation("")
+	kept, ok := p.costs[op]
+	if !ok {
+		t.Fatal("the cost of an operation whose variables are an id and a term was not kept")
+	}
+	if got, _ := a.cost(p, op, map[string]any{"id": "person/jd-vance", "q": "AI"}); got != kept.n || got < 2 {
+		t.Fatalf("cost %d, kept %d", got, kept.n)
+	}
+	p, errs = a.prepare(ctx, `query($id: ID!, $n: Int) { person(id: $id) { stances(first: $n) { edges { node { id } } } } }`)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	op, _ = p.operation("")
+	if _, ok := p.costs[op]; ok {
+		t.Fatal("the cost of an operation with a page size in a variable was kept")
+	}
+	small, _ := a.cost(p, op, map[string]any{"id": "person/jd-vance", "n": float64(2)})
+	big, _ := a.cost(p, op, map[string]any{"id": "person/jd-vance", "n": float64(50)})
+	if big <= small {
+		t.Fatalf("first: 2 costs %d, first: 50 costs %d", small, big)
+	}
+}
+
 func TestCost(t *testing.T) {
 	a, _ := newAPI(t, Config{})
 	for _, c := range []struct {
