@@ -120,9 +120,12 @@ type API struct {
 	// requests that copy the Schema into ResolveInfo or ExecuteParams copy
 	// this one, which nothing writes.
 	execSchema graphql.Schema
-	cache      *lru
-	tokens     [][sha256.Size]byte
-	cors       map[string]bool
+	// plain holds the fields that only copy a string out of their source
+	// (see plainGetter).
+	plain  map[plainKey]plainGetter
+	cache  *lru
+	tokens [][sha256.Size]byte
+	cors   map[string]bool
 	// shadow, when set, gets every query answered by exec together with
 	// graphql.Execute's answer to it; tests set it to compare the two.
 	shadow func(query string, fast, slow outcome)

@@ -39,6 +39,8 @@ type execField struct {
 	args    map[string]any
 	varArgs bool
 	nodes   []ast.Node // asts as ast.Node, for error locations
+	// plain, when set, gives the field's value without its resolver.
+	plain plainGetter
 	// shared says the field belongs to a selection set kept in the
 	// prepared document for every request (see fields).
 	shared bool
@@ -58,6 +60,7 @@ type executor struct {
 	p      *prepared
 	op     *ast.OperationDefinition
 	vars   map[string]any
+	plain  map[plainKey]plainGetter
 	w      jsonWriter
 	errs   []gqlerrors.FormattedError
 	sets   map[setKey][]*execField       // this request's selection sets
@@ -93,7 +96,7 @@ func (a *API) exec(ctx context.Context, p *prepared, op *ast.OperationDefinition
 	if !ok {
 		return nil, nil, false
 	}
-	x := &executor{ctx: ctx, schema: &a.execSchema, p: p, op: op, vars: vars}
+	x := &executor{ctx: ctx, schema: &a.execSchema, p: p, op: op, vars: vars, plain: a.plain}
 	x.w.buf = make([]byte, 0, 1024)
 	defer func() {
 		// bail, or a panic outside any resolver (a scalar's ParseLiteral,
@@ -141,6 +144,7 @@ func (x *executor) fields(parent *execField, t *graphql.Object) []*execField {
 		f.shared = shared
 		f.def = x.fieldDef(t, f.name)
 		if f.def != nil {
+			f.plain = x.plain[plainKey{t, f.name}]
 			for _, a := range f.asts[0].Arguments {
 				f.varArgs = f.varArgs || a != nil && usesVariable(a.Value)
 			}
@@ -341,6 +345,10 @@ func (x *executor) object(t *graphql.Object, fields []*execField, src any, path 
 		n++
 		x.w.str(f.key)
 		x.w.buf = append(x.w.buf, ':')
+		if f.plain != nil {
+			x.w.str(f.plain(src))
+			continue
+		}
 		if !x.field(t, f, src, x.at(path, f.keyAny)) {
 			return cFail
 		}

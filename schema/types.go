@@ -83,6 +83,46 @@ func (ts *types) mustOne(t graphql.Output, dir graph.Direction, et graph.EdgeTyp
 	})}
 }
 
+// plainGetter returns a field's value from its source without a
+// resolver: the string the field's resolver hands over, for a field that
+// cannot fail or be null. The executor writes it directly, with none of a
+// resolver's ResolveInfo, recovery or completion (see executor.object).
+type plainGetter func(src any) string
+
+// plainKey names a field of an object type.
+type plainKey struct {
+	t     *graphql.Object
+	field string
+}
+
+// plainFields lists the plain fields: the id, name and origin that common
+// gives every node type, and an edge's id. Each getter reads its source as
+// the field's resolver does (srcNode, edgeOf), so it gives the same
+// string for any source.
+func (ts *types) plainFields() map[plainKey]plainGetter {
+	node := func(src any) *graph.Node {
+		n, _ := src.(*graph.Node)
+		if n == nil {
+			return &graph.Node{}
+		}
+		return n
+	}
+	m := map[plainKey]plainGetter{}
+	for _, t := range []*graphql.Object{ts.person, ts.org, ts.topic, ts.stance, ts.doc, ts.event, ts.initiative} {
+		m[plainKey{t, "id"}] = func(src any) string { return node(src).ID }
+		m[plainKey{t, "name"}] = func(src any) string { return node(src).Name }
+		m[plainKey{t, "origin"}] = func(src any) string { return node(src).Origin }
+	}
+	m[plainKey{ts.edge, "id"}] = func(src any) string {
+		e, _ := src.(*graph.Edge)
+		if e == nil {
+			return (&graph.Edge{}).ID()
+		}
+		return e.ID()
+	}
+	return m
+}
+
 func (ts *types) common(fs graphql.Fields) graphql.Fields {
 	fs["id"] = field(nn(graphql.ID), func(n *graph.Node) any { return &n.ID })
 	fs["kind"] = field(nn(ts.nodeKind), func(n *graph.Node) any { return n.Kind.String() })
@@ -242,6 +282,7 @@ func (a *API) buildSchema() (graphql.Schema, error) {
 
 	query := ts.queryType()
 	mutation := ts.mutationType()
+	a.plain = ts.plainFields()
 	return graphql.NewSchema(graphql.SchemaConfig{
 		Query:    query,
 		Mutation: mutation,
