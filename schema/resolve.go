@@ -183,12 +183,24 @@ func otherEnd(e graph.Edge, id string) string {
 	return e.From
 }
 
-func srcNode(p graphql.ResolveParams) *graph.Node {
-	n, _ := p.Source.(*graph.Node)
+func srcNode(p graphql.ResolveParams) *graph.Node { return nodeOf(p.Source) }
+
+// nodeOf is the node a field's source holds, or an empty one.
+func nodeOf(src any) *graph.Node {
+	n, _ := src.(*graph.Node)
 	if n == nil {
 		return &graph.Node{}
 	}
 	return n
+}
+
+// edgeOf is the edge a field's source holds, or an empty one.
+func edgeOf(src any) *graph.Edge {
+	e, _ := src.(*graph.Edge)
+	if e == nil {
+		return &graph.Edge{}
+	}
+	return e
 }
 
 // optString is s for a nullable String field, null when empty. It hands

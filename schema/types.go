@@ -97,29 +97,16 @@ type plainKey struct {
 
 // plainFields lists the plain fields: the id, name and origin that common
 // gives every node type, and an edge's id. Each getter reads its source as
-// the field's resolver does (srcNode, edgeOf), so it gives the same
+// the field's resolver does (nodeOf, edgeOf), so it gives the same
 // string for any source.
 func (ts *types) plainFields() map[plainKey]plainGetter {
-	node := func(src any) *graph.Node {
-		n, _ := src.(*graph.Node)
-		if n == nil {
-			return &graph.Node{}
-		}
-		return n
-	}
 	m := map[plainKey]plainGetter{}
 	for _, t := range []*graphql.Object{ts.person, ts.org, ts.topic, ts.stance, ts.doc, ts.event, ts.initiative} {
-		m[plainKey{t, "id"}] = func(src any) string { return node(src).ID }
-		m[plainKey{t, "name"}] = func(src any) string { return node(src).Name }
-		m[plainKey{t, "origin"}] = func(src any) string { return node(src).Origin }
+		m[plainKey{t, "id"}] = func(src any) string { return nodeOf(src).ID }
+		m[plainKey{t, "name"}] = func(src any) string { return nodeOf(src).Name }
+		m[plainKey{t, "origin"}] = func(src any) string { return nodeOf(src).Origin }
 	}
-	m[plainKey{ts.edge, "id"}] = func(src any) string {
-		e, _ := src.(*graph.Edge)
-		if e == nil {
-			return (&graph.Edge{}).ID()
-		}
-		return e.ID()
-	}
+	m[plainKey{ts.edge, "id"}] = func(src any) string { return edgeOf(src).ID() }
 	return m
 }
 
@@ -390,16 +377,9 @@ func (ts *types) buildLeaves() {
 			})},
 		}
 	})})
-	edgeOf := func(p graphql.ResolveParams) *graph.Edge {
-		e, _ := p.Source.(*graph.Edge)
-		if e == nil {
-			return &graph.Edge{}
-		}
-		return e
-	}
 	endNode := func(to bool) graphql.FieldResolveFn {
 		return a.wrap(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-			e := edgeOf(p)
+			e := edgeOf(p.Source)
 			id := e.From
 			if to {
 				id = e.To
@@ -413,23 +393,23 @@ func (ts *types) buildLeaves() {
 	}
 	ts.office = graphql.NewObject(graphql.ObjectConfig{Name: "Office", Fields: graphql.FieldsThunk(func() graphql.Fields {
 		return graphql.Fields{
-			"title":        {Type: nn(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) { return &edgeOf(p).Role, nil }},
+			"title":        {Type: nn(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) { return &edgeOf(p.Source).Role, nil }},
 			"organization": {Type: nn(ts.org), Resolve: endNode(true)},
-			"validFrom":    {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidFrom), nil }},
-			"validTo":      {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidTo), nil }},
-			"sources":      {Type: listOf(ts.source), Resolve: func(p graphql.ResolveParams) (any, error) { return sourcesOf(edgeOf(p).Sources), nil }},
+			"validFrom":    {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p.Source).ValidFrom), nil }},
+			"validTo":      {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p.Source).ValidTo), nil }},
+			"sources":      {Type: listOf(ts.source), Resolve: func(p graphql.ResolveParams) (any, error) { return sourcesOf(edgeOf(p.Source).Sources), nil }},
 		}
 	})})
 	ts.edge = graphql.NewObject(graphql.ObjectConfig{Name: "Edge", Fields: graphql.FieldsThunk(func() graphql.Fields {
 		return graphql.Fields{
-			"id":        {Type: nn(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return edgeOf(p).ID(), nil }},
-			"type":      {Type: nn(ts.edgeType), Resolve: func(p graphql.ResolveParams) (any, error) { return string(edgeOf(p).Type), nil }},
+			"id":        {Type: nn(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return edgeOf(p.Source).ID(), nil }},
+			"type":      {Type: nn(ts.edgeType), Resolve: func(p graphql.ResolveParams) (any, error) { return string(edgeOf(p.Source).Type), nil }},
 			"from":      {Type: nn(ts.node), Resolve: endNode(false)},
 			"to":        {Type: nn(ts.node), Resolve: endNode(true)},
-			"role":      {Type: graphql.String, Description: "e.g. an office title.", Resolve: func(p graphql.ResolveParams) (any, error) { return optString(&edgeOf(p).Role), nil }},
-			"validFrom": {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidFrom), nil }},
-			"validTo":   {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p).ValidTo), nil }},
-			"sources":   {Type: listOf(ts.source), Resolve: func(p graphql.ResolveParams) (any, error) { return sourcesOf(edgeOf(p).Sources), nil }},
+			"role":      {Type: graphql.String, Description: "e.g. an office title.", Resolve: func(p graphql.ResolveParams) (any, error) { return optString(&edgeOf(p.Source).Role), nil }},
+			"validFrom": {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p.Source).ValidFrom), nil }},
+			"validTo":   {Type: ts.date, Resolve: func(p graphql.ResolveParams) (any, error) { return optDate(edgeOf(p.Source).ValidTo), nil }},
+			"sources":   {Type: listOf(ts.source), Resolve: func(p graphql.ResolveParams) (any, error) { return sourcesOf(edgeOf(p.Source).Sources), nil }},
 		}
 	})})
 	ts.scale = graphql.NewObject(graphql.ObjectConfig{Name: "Scale", Fields: graphql.Fields{
