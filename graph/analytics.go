@@ -285,7 +285,7 @@ func (s *Store) Positions(ctx context.Context, q PositionQuery) ([]PositionCell,
 		}
 		out = make([]PositionCell, 0, len(cells))
 		for k, basis := range cells {
-			out = append(out, PositionCell{Actor: m.ids[k.actor], Topic: m.ids[k.topic], Position: meanPos(basis), Basis: copyNodes(basis)})
+			out = append(out, PositionCell{Actor: m.ids.at(k.actor), Topic: m.ids.at(k.topic), Position: meanPos(basis), Basis: copyNodes(basis)})
 		}
 		return nil
 	})
@@ -328,7 +328,7 @@ func (s *Store) Similarity(ctx context.Context, actor string, limit int) ([]Simi
 		for _, f := range mine {
 			if f.holder == self {
 				if len(byKey[key{self, f.topic}]) == 0 {
-					topics = append(topics, m.ids[f.topic])
+					topics = append(topics, m.ids.at(f.topic))
 				}
 				byKey[key{self, f.topic}] = addBasis(byKey[key{self, f.topic}], f.n)
 			}
@@ -341,7 +341,7 @@ func (s *Store) Similarity(ctx context.Context, actor string, limit int) ([]Simi
 				return err
 			}
 			for _, f := range fs {
-				if f.holder == self || m.ids[f.topic] != t {
+				if f.holder == self || m.ids.at(f.topic) != t {
 					continue
 				}
 				others[f.holder] = true
@@ -372,7 +372,7 @@ func (s *Store) Similarity(ctx context.Context, actor string, limit int) ([]Simi
 			if na > 0 && nb > 0 {
 				score = max(-1, min(1, dot/(math.Sqrt(na)*math.Sqrt(nb))))
 			}
-			out = append(out, Similarity{Actor: m.ids[o], Score: score, Topics: shared, Basis: copyNodes(basis)})
+			out = append(out, Similarity{Actor: m.ids.at(o), Score: score, Topics: shared, Basis: copyNodes(basis)})
 		}
 		return nil
 	})
@@ -415,7 +415,7 @@ func (s *Store) Coalitions(ctx context.Context, topic string, minScore float64) 
 		}
 		byHolder := map[string][]*Node{}
 		for _, f := range fs {
-			h := v.mem.ids[f.holder]
+			h := v.mem.ids.at(f.holder)
 			byHolder[h] = addBasis(byHolder[h], f.n)
 		}
 		holders := make([]string, 0, len(byHolder))
@@ -580,7 +580,7 @@ func (s *Store) StanceChanges(ctx context.Context, q ChangeQuery) ([]StanceChang
 		type key struct{ holder, topic uint32 }
 		series := map[key][]*Node{}
 		for _, f := range fs {
-			if f.n.StatedAt.IsZero() || q.Holder != "" && v.mem.ids[f.holder] != q.Holder {
+			if f.n.StatedAt.IsZero() || q.Holder != "" && v.mem.ids.at(f.holder) != q.Holder {
 				continue
 			}
 			k := key{f.holder, f.topic}
@@ -593,7 +593,7 @@ func (s *Store) StanceChanges(ctx context.Context, q ChangeQuery) ([]StanceChang
 			for i := 1; i < len(ns); i++ {
 				d := ns[i].Position - ns[i-1].Position
 				if math.Abs(d) >= q.Threshold-eps {
-					out = append(out, StanceChange{Holder: v.mem.ids[k.holder], Topic: v.mem.ids[k.topic],
+					out = append(out, StanceChange{Holder: v.mem.ids.at(k.holder), Topic: v.mem.ids.at(k.topic),
 						Before: *ns[i-1], After: *ns[i], Delta: d})
 				}
 			}
@@ -663,14 +663,14 @@ func (s *Store) Divergences(ctx context.Context, topic string, threshold float64
 				persons = append(persons, h)
 			}
 		}
-		slices.SortFunc(persons, func(a, b uint32) int { return cmp.Compare(m.ids[a], m.ids[b]) })
+		slices.SortFunc(persons, func(a, b uint32) int { return cmp.Compare(m.ids.at(a), m.ids.at(b)) })
 		for _, p := range persons {
 			if err := v.ctx.Err(); err != nil {
 				return err
 			}
 			offices := map[uint32][]Edge{}
 			for _, o := range m.targets(p, HoldsOffice) {
-				e, err := v.edge(HoldsOffice, m.ids[p], m.ids[o])
+				e, err := v.edge(HoldsOffice, m.ids.at(p), m.ids.at(o))
 				if err != nil {
 					return err
 				}
@@ -687,7 +687,7 @@ func (s *Store) Divergences(ctx context.Context, topic string, threshold float64
 					}
 				}
 				for _, o := range m.targets(pi, OnBehalfOf) {
-					e, err := v.edge(OnBehalfOf, pf.n.ID, m.ids[o])
+					e, err := v.edge(OnBehalfOf, pf.n.ID, m.ids.at(o))
 					if err != nil {
 						return err
 					}
@@ -703,7 +703,7 @@ func (s *Store) Divergences(ctx context.Context, topic string, threshold float64
 							if !slices.Contains(scopes(of.topic), sp) {
 								continue
 							}
-							out = append(out, Divergence{Person: m.ids[p], Organization: m.ids[o], Topic: m.ids[sp],
+							out = append(out, Divergence{Person: m.ids.at(p), Organization: m.ids.at(o), Topic: m.ids.at(sp),
 								PersonStance: *pf.n, OrganizationStance: *of.n, Gap: gap, Links: slices.Clone(links)})
 						}
 					}

@@ -340,10 +340,10 @@ func (p *planner) edgesAt(id string) ([]edgeKey, error) {
 	}
 	if i, ok := p.m.lookup(id); ok {
 		for _, a := range p.m.out.of(i) {
-			add(edgeKey{p.m.types[a.typ], id, p.m.ids[a.node]})
+			add(edgeKey{p.m.types[a.typ], id, p.m.ids.at(a.node)})
 		}
 		for _, a := range p.m.in.of(i) {
-			add(edgeKey{p.m.types[a.typ], p.m.ids[a.node], id})
+			add(edgeKey{p.m.types[a.typ], p.m.ids.at(a.node), id})
 		}
 	}
 	for _, k := range p.touching[id] {

@@ -130,7 +130,7 @@ func (m *mem) simpleGraph(ks []Kind, types []EdgeType) *csr {
 		keep = kinds(ks...)
 	}
 	mask, all := m.typeMask(types)
-	dense := make([]int32, len(m.ids)) // mem index -> csr index + 1; 0 drops
+	dense := make([]int32, m.ids.len()) // mem index -> csr index + 1; 0 drops
 	g := &csr{}
 	var order []uint32
 	for i, k := range m.kinds {
@@ -138,10 +138,10 @@ func (m *mem) simpleGraph(ks []Kind, types []EdgeType) *csr {
 			order = append(order, uint32(i))
 		}
 	}
-	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(m.ids[a], m.ids[b]) })
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(m.ids.at(a), m.ids.at(b)) })
 	for x, i := range order {
 		dense[i] = int32(x) + 1
-		g.ids = append(g.ids, m.ids[i])
+		g.ids = append(g.ids, m.ids.at(i))
 	}
 	g.off = make([]int, len(order)+1)
 	var nb []int32

@@ -13,8 +13,8 @@ import (
 // idIndex maps node ids to dense indexes. It is an open-addressing hash
 // table with linear probing whose slots are one word each: a 32-bit hash
 // tag and the index plus one (0 is an empty slot). The keys are not in the
-// table but in the ids slice the caller passes, so building it for a
-// loaded topology allocates one slice and no string. The home slot is
+// table but in the idTable the caller passes, so building it for a loaded
+// topology allocates one slice and no string. The home slot is
 // derived from the tag alone, so growing and deleting (backward shift)
 // never hash a string again. A built-in map was the bulk of Open's time on
 // a big graph: every insert of a string key misses the cache twice.
@@ -105,7 +105,7 @@ func (x *idIndex) homeBits(s uint64, shift uint) uint64 {
 }
 
 // find returns the index of id; ids holds the id of every index.
-func (x *idIndex) find(ids []string, id string) (uint32, bool) {
+func (x *idIndex) find(ids *idTable, id string) (uint32, bool) {
 	t := x.tag(id)
 	mask := uint64(len(x.slots) - 1)
 	for h := x.home(t); ; h = (h + 1) & mask {
@@ -114,7 +114,7 @@ func (x *idIndex) find(ids []string, id string) (uint32, bool) {
 			return 0, false
 		}
 		if s&^0xffffffff == t {
-			if i := uint32(s) - 1; ids[i] == id {
+			if i := uint32(s) - 1; ids.at(i) == id {
 				return i, true
 			}
 		}
@@ -124,7 +124,7 @@ func (x *idIndex) find(ids []string, id string) (uint32, bool) {
 // insert adds id with index i, unless id is there already: then it
 // returns the index it has and false. ids must hold the id of every index
 // in the table; i need not be in it yet.
-func (x *idIndex) insert(ids []string, id string, i uint32) (uint32, bool) {
+func (x *idIndex) insert(ids *idTable, id string, i uint32) (uint32, bool) {
 	if (x.n+1)*4 > len(x.slots)*3 {
 		x.resize(x.n + 1)
 	}
@@ -133,7 +133,7 @@ func (x *idIndex) insert(ids []string, id string, i uint32) (uint32, bool) {
 
 // insertTagged inserts id with the slot value v: its tag and index plus
 // one. The table must have room.
-func (x *idIndex) insertTagged(ids []string, id string, v uint64) (uint32, bool) {
+func (x *idIndex) insertTagged(ids *idTable, id string, v uint64) (uint32, bool) {
 	i, t := uint32(v)-1, v&^0xffffffff
 	mask := uint64(len(x.slots) - 1)
 	for h := x.home(t); ; h = (h + 1) & mask {
@@ -144,7 +144,7 @@ func (x *idIndex) insertTagged(ids []string, id string, v uint64) (uint32, bool)
 			return i, true
 		}
 		if s&^0xffffffff == t {
-			if j := uint32(s) - 1; ids[j] == id {
+			if j := uint32(s) - 1; ids.at(j) == id {
 				return j, false
 			}
 		}
@@ -153,7 +153,7 @@ func (x *idIndex) insertTagged(ids []string, id string, v uint64) (uint32, bool)
 
 // remove deletes id, if present, and moves later slots of its probe
 // sequence back so that no lookup passes an empty slot on its way.
-func (x *idIndex) remove(ids []string, id string) {
+func (x *idIndex) remove(ids *idTable, id string) {
 	t := x.tag(id)
 	mask := uint64(len(x.slots) - 1)
 	h := x.home(t)
@@ -162,7 +162,7 @@ func (x *idIndex) remove(ids []string, id string) {
 		if s == 0 {
 			return
 		}
-		if s&^0xffffffff == t && ids[uint32(s)-1] == id {
+		if s&^0xffffffff == t && ids.at(uint32(s)-1) == id {
 			break
 		}
 	}
@@ -179,17 +179,17 @@ func (x *idIndex) remove(ids []string, id string) {
 	x.slots[hole] = 0
 }
 
-// fill inserts every ids[i] with index i into the empty index, sized for
-// them by newIDIndex(len(ids)). It returns an id that is there twice, if
+// fill inserts every id of ids with its index into the empty index, sized
+// for them by newIDIndex(ids.len()). It returns an id that is there twice, if
 // any. It inserts in the order of the home slots, so that the writes go
 // through the table from one end to the other instead of missing the
 // cache at almost every id, which made inserting one by one the bulk of
 // loading a snapshot.
-func (x *idIndex) fill(ids []string) (dup string, ok bool) {
+func (x *idIndex) fill(ids *idTable) (dup string, ok bool) {
 	const bucketBits = 10
-	slots := make([]uint64, len(ids))
-	for i, id := range ids {
-		slots[i] = x.tag(id) | uint64(i+1)
+	slots := make([]uint64, ids.len())
+	for i := range slots {
+		slots[i] = x.tag(ids.at(uint32(i))) | uint64(i+1)
 	}
 	// A counting sort by the top bits of the mixed tag, of which the home
 	// slot is a prefix too.
@@ -216,11 +216,11 @@ func (x *idIndex) fill(ids []string) (dup string, ok bool) {
 			case s == 0:
 				x.slots[h] = v
 				break probe
-			case s&^0xffffffff == t && ids[uint32(s)-1] == ids[uint32(v)-1]:
-				return ids[uint32(v)-1], false
+			case s&^0xffffffff == t && ids.at(uint32(s)-1) == ids.at(uint32(v)-1):
+				return ids.at(uint32(v) - 1), false
 			}
 		}
 	}
-	x.n = len(ids)
+	x.n = ids.len()
 	return "", true
 }

@@ -116,31 +116,21 @@ func (lp *loadPlan) drop() {
 }
 
 // newLoadPlan starts the plan of a load of nodes, sorted by id and each id
-// once. The ids are copied into one string in order, so that the load,
+// once. The ids are packed into one string in order, so that the load,
 // which reads them by rank again and again, reads memory in order; the
 // names are packed into another, so that mem holds no part of the nodes
 // alive.
 func newLoadPlan(nodes []*Node) (*loadPlan, error) {
-	var size int
-	for _, n := range nodes {
-		size += len(n.ID)
-	}
-	var all strings.Builder
-	all.Grow(size)
-	for _, n := range nodes {
-		all.WriteString(n.ID)
-	}
-	ids := all.String()
 	m := newMem()
-	m.ids, m.kinds = make([]string, 0, len(nodes)), make([]Kind, 0, len(nodes))
+	m.kinds = make([]Kind, 0, len(nodes))
 	m.out.spans, m.in.spans = make([]span, 0, len(nodes)), make([]span, 0, len(nodes))
-	names := make([]string, len(nodes))
+	ids, names := make([]string, len(nodes)), make([]string, len(nodes))
 	for i, n := range nodes {
 		k, _ := KindOf(n.ID)
-		m.appendNode(ids[:len(n.ID)], k)
-		ids = ids[len(n.ID):]
-		names[i] = n.Name
+		m.countNode(k)
+		ids[i], names[i] = n.ID, n.Name
 	}
+	m.ids = packIDs(ids)
 	m.names = packNames(names)
 	if err := m.reindex(); err != nil {
 		return nil, err
@@ -380,7 +370,7 @@ func (l *adjLists) load(re []rankedEdge) {
 // corrupt, so every reader is held off while it runs (on an empty store
 // there is nothing to read anyway).
 func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp *loadPlan) error {
-	m, ids := lp.m, lp.m.ids
+	m, ids := lp.m, &lp.m.ids
 
 	// The stance indexes' keys as ranks, sorted by their streams.
 	type ranked struct {
@@ -470,7 +460,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			var key []byte
 			for _, x := range byDate {
 				key = binary.BigEndian.AppendUint32(ks.appendPrefix(key[:0], famDate), uint32(x.key))
-				if err := add(appendStr(key, ids[x.node]), nil); err != nil {
+				if err := add(appendStr(key, ids.at(x.node)), nil); err != nil {
 					return err
 				}
 			}
@@ -478,14 +468,15 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			in := lp.in()
 			m.in.load(in)
 			for _, x := range in {
-				key = ks.appendIn(key[:0], m.types[uint8(x.a)], ids[x.b>>32], ids[x.a>>8])
+				key = ks.appendIn(key[:0], m.types[uint8(x.a)], ids.at(uint32(x.b>>32)), ids.at(uint32(x.a>>8)))
 				if err := add(key, nil); err != nil {
 					return err
 				}
 			}
 			// l: text lengths by id.
 			var val []byte
-			for r, id := range ids {
+			for r := range ids.len() {
+				id := ids.at(uint32(r))
 				if lengths[r] > 0 {
 					val = binary.BigEndian.AppendUint32(val[:0], lengths[r])
 					if err := add(ks.textLen(id), val); err != nil {
@@ -494,7 +485,8 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 				}
 			}
 			// n: nodes by id.
-			for r, id := range ids {
+			for r := range ids.len() {
+				id := ids.at(uint32(r))
 				key = ks.appendNode(key[:0], id)
 				if err := add(key, nodeVals.get(r)); err != nil {
 					return err
@@ -507,7 +499,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			var key, val []byte
 			m.out.load(lp.out)
 			for i, x := range lp.out {
-				key = ks.appendOut(key[:0], m.types[uint8(x.a)], ids[x.a>>8], ids[x.b>>32])
+				key = ks.appendOut(key[:0], m.types[uint8(x.a)], ids.at(uint32(x.a>>8)), ids.at(uint32(x.b>>32)))
 				if err := add(key, edgeVals.get(i)); err != nil {
 					return err
 				}
@@ -516,7 +508,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			slices.SortFunc(byPos, rankedCmp)
 			for _, x := range byPos {
 				key = binary.BigEndian.AppendUint64(ks.appendPrefix(key[:0], famPos), x.key)
-				if err := add(appendStr(key, ids[x.node]), nil); err != nil {
+				if err := add(appendStr(key, ids.at(x.node)), nil); err != nil {
 					return err
 				}
 			}
@@ -529,7 +521,7 @@ func (s *Store) streamLoad(ctx context.Context, gen *generation, p *planner, lp 
 			}}
 			for i, t := range tp.order {
 				for _, x := range tp.postings[tp.start[i]:tp.start[i+1]] {
-					if err := cut.add(t, posting{ids[x.node], x.tf, lengths[x.node]}); err != nil {
+					if err := cut.add(t, posting{ids.at(x.node), x.tf, lengths[x.node]}); err != nil {
 						return err
 					}
 				}

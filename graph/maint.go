@@ -196,8 +196,8 @@ func (s *Store) Verify(ctx context.Context) error {
 		for u := range uint32(m.out.nodes()) {
 			for _, a := range m.out.of(u) {
 				memEdges++
-				if !edges[edgeKey{m.types[a.typ], m.ids[u], m.ids[a.node]}] {
-					report("memory has edge %s that the store lacks", EdgeID(m.types[a.typ], m.ids[u], m.ids[a.node]))
+				if !edges[edgeKey{m.types[a.typ], m.ids.at(u), m.ids.at(a.node)}] {
+					report("memory has edge %s that the store lacks", EdgeID(m.types[a.typ], m.ids.at(u), m.ids.at(a.node)))
 				}
 			}
 		}
@@ -205,8 +205,8 @@ func (s *Store) Verify(ctx context.Context) error {
 		for u := range uint32(m.in.nodes()) {
 			for _, a := range m.in.of(u) {
 				inEdges++
-				if !edges[edgeKey{m.types[a.typ], m.ids[a.node], m.ids[u]}] {
-					report("memory has incoming edge %s that the store lacks", EdgeID(m.types[a.typ], m.ids[a.node], m.ids[u]))
+				if !edges[edgeKey{m.types[a.typ], m.ids.at(a.node), m.ids.at(u)}] {
+					report("memory has incoming edge %s that the store lacks", EdgeID(m.types[a.typ], m.ids.at(a.node), m.ids.at(u)))
 				}
 			}
 		}
@@ -215,7 +215,7 @@ func (s *Store) Verify(ctx context.Context) error {
 		}
 		for u := range uint32(m.out.nodes()) {
 			if !slices.IsSortedFunc(m.out.of(u), m.adjCmp) || !slices.IsSortedFunc(m.in.of(u), m.adjCmp) {
-				report("adjacency of %s is out of order", m.ids[u])
+				report("adjacency of %s is out of order", m.ids.at(u))
 			}
 		}
 		if m.textDocs != textDocs || m.textLen != textLen {

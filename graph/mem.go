@@ -14,7 +14,7 @@ import (
 // that commits the batch, so that a reader holding Store.mu sees mem and
 // its Badger snapshot agree.
 type mem struct {
-	ids   []string  // dense index -> id; "" for a deleted slot
+	ids   idTable   // dense index -> id; "" for a deleted slot
 	kinds []Kind    // dense index -> kind; 0 for a deleted slot
 	names nameTable // dense index -> name
 	index idIndex   // id -> dense index
@@ -42,7 +42,7 @@ func newMem() *mem {
 }
 
 func (m *mem) lookup(id string) (uint32, bool) {
-	return m.index.find(m.ids, id)
+	return m.index.find(&m.ids, id)
 }
 
 // nodes is the number of live nodes.
@@ -61,8 +61,8 @@ func (m *mem) typeOf(t EdgeType) uint8 {
 // addNode registers a node and returns its dense index; a node already
 // there only takes the name.
 func (m *mem) addNode(id string, k Kind, name string) uint32 {
-	i := uint32(len(m.ids))
-	if j, added := m.index.insert(m.ids, id, i); !added {
+	i := uint32(m.ids.len())
+	if j, added := m.index.insert(&m.ids, id, i); !added {
 		m.names.put(j, name)
 		return j
 	}
@@ -75,7 +75,12 @@ func (m *mem) addNode(id string, k Kind, name string) uint32 {
 // of many (buildMem, newLoadPlan), which packs the names after; reindex
 // must follow before any lookup.
 func (m *mem) appendNode(id string, k Kind) {
-	m.ids = append(m.ids, id)
+	m.ids.add(id)
+	m.countNode(k)
+}
+
+// countNode adds the slots of a node of kind k but its id.
+func (m *mem) countNode(k Kind) {
 	m.kinds = append(m.kinds, k)
 	m.out.add()
 	m.in.add()
@@ -85,8 +90,8 @@ func (m *mem) appendNode(id string, k Kind) {
 // reindex builds the id index of all ids in one go (fill), under a new
 // key; it returns an error naming an id that is there twice.
 func (m *mem) reindex() error {
-	m.index = newIDIndex(len(m.ids))
-	if dup, ok := m.index.fill(m.ids); !ok {
+	m.index = newIDIndex(m.ids.len())
+	if dup, ok := m.index.fill(&m.ids); !ok {
 		return fmt.Errorf("id %q twice", dup)
 	}
 	return nil
@@ -99,8 +104,9 @@ func (m *mem) removeNode(id string) {
 		return
 	}
 	m.byKind[m.kinds[i]]--
-	m.index.remove(m.ids, id)
-	m.ids[i], m.kinds[i] = "", 0
+	m.index.remove(&m.ids, id)
+	m.ids.kill(i)
+	m.kinds[i] = 0
 	m.names.forget(i)
 	m.out.clear(i)
 	m.in.clear(i)
@@ -174,7 +180,7 @@ func (m *mem) adjCmp(a, b adj) int {
 	if a.typ != b.typ {
 		return strings.Compare(string(m.types[a.typ]), string(m.types[b.typ]))
 	}
-	return strings.Compare(m.ids[a.node], m.ids[b.node])
+	return strings.Compare(m.ids.at(a.node), m.ids.at(b.node))
 }
 
 // typeMask returns a bit set of type indexes for the given types; nil

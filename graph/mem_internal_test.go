@@ -28,8 +28,9 @@ func TestIDIndex(t *testing.T) {
 	for i := range 3000 {
 		ids = append(ids, fmt.Sprintf("person/p%d", i))
 	}
+	tab := packIDs(ids)
 	x := newIDIndex(len(ids))
-	if dup, ok := x.fill(ids); !ok {
+	if dup, ok := x.fill(&tab); !ok {
 		t.Fatalf("fill found %q twice", dup)
 	}
 	want := map[string]uint32{}
@@ -42,13 +43,13 @@ func TestIDIndex(t *testing.T) {
 			t.Fatalf("len %d, want %d", x.len(), len(want))
 		}
 		for i, id := range ids {
-			got, ok := x.find(ids, id)
+			got, ok := x.find(&tab, id)
 			w, wok := want[id]
 			if ok != wok || ok && (got != w || got != uint32(i)) {
 				t.Fatalf("find(%q) = %d, %v; want %d, %v", id, got, ok, w, wok)
 			}
 		}
-		if _, ok := x.find(ids, "person/none"); ok {
+		if _, ok := x.find(&tab, "person/none"); ok {
 			t.Fatal("found an id never added")
 		}
 	}
@@ -58,16 +59,17 @@ func TestIDIndex(t *testing.T) {
 		switch {
 		case i >= len(ids): // a new id
 			id := fmt.Sprintf("org/o%d", len(ids))
-			if _, added := x.insert(ids, id, uint32(len(ids))); !added {
+			if _, added := x.insert(&tab, id, uint32(len(ids))); !added {
 				t.Fatalf("insert(%q) found it", id)
 			}
 			ids = append(ids, id)
+			tab.add(id)
 			want[id] = uint32(len(ids) - 1)
 		case r.IntN(2) == 0:
-			x.remove(ids, ids[i])
+			x.remove(&tab, ids[i])
 			delete(want, ids[i])
 		default:
-			got, added := x.insert(ids, ids[i], uint32(i))
+			got, added := x.insert(&tab, ids[i], uint32(i))
 			_, had := want[ids[i]]
 			if added == had || got != uint32(i) {
 				t.Fatalf("insert(%q) = %d, %v with the id there: %v", ids[i], got, added, had)
@@ -76,7 +78,8 @@ func TestIDIndex(t *testing.T) {
 		}
 	}
 	check()
-	if _, ok := x.fill(append(slices.Clone(ids[:10]), ids[3])); ok {
+	dups := packIDs(append(slices.Clone(ids[:10]), ids[3]))
+	if _, ok := x.fill(&dups); ok {
 		t.Fatal("fill took a duplicate id")
 	}
 }
@@ -240,5 +243,40 @@ func TestValueChunks(t *testing.T) {
 		if got := a.get(i); !bytes.Equal(got, w) {
 			t.Fatalf("joined: value %d: %d bytes, want %d", i, len(got), len(w))
 		}
+	}
+}
+
+// TestIDTable packs ids, appends and deletes at random against a plain
+// slice, deleting past the packed part and appending past the deletions.
+func TestIDTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var want []string
+	for i := range 200 {
+		want = append(want, fmt.Sprintf("person/p%d", i))
+	}
+	tab := packIDs(want)
+	for range 2000 {
+		switch i := r.IntN(len(want) + 20); {
+		case i >= len(want):
+			id := fmt.Sprintf("org/o%d", len(want))
+			tab.add(id)
+			want = append(want, id)
+		default:
+			tab.kill(uint32(i))
+			want[i] = ""
+		}
+	}
+	if tab.len() != len(want) {
+		t.Fatalf("len %d, want %d", tab.len(), len(want))
+	}
+	n := 0
+	for u, id := range tab.all() {
+		if id != want[u] || tab.at(u) != id {
+			t.Fatalf("slot %d: %q, at %q; want %q", u, id, tab.at(u), want[u])
+		}
+		n++
+	}
+	if n != len(want) {
+		t.Fatalf("all yielded %d slots, want %d", n, len(want))
 	}
 }

@@ -57,7 +57,7 @@ func (v *view) nodesByIndex(us []uint32) ([]Node, error) {
 	out := make([]Node, len(us))
 	if len(us) < multiGetMin {
 		for i, u := range us {
-			n, err := v.node(m.ids[u])
+			n, err := v.node(m.ids.at(u))
 			if err != nil {
 				return nil, err
 			}
@@ -67,13 +67,13 @@ func (v *view) nodesByIndex(us []uint32) ([]Node, error) {
 	}
 	keys := make([][]byte, len(us))
 	for i, u := range us {
-		keys[i] = v.ks.node(m.ids[u])
+		keys[i] = v.ks.node(m.ids.at(u))
 	}
 	found := 0
 	err := v.eachValue(famNode, keys, func(i int, val []byte) error {
 		found++
 		if err := decodeNode(val, &out[i]); err != nil {
-			return fmt.Errorf("node %s: %w", m.ids[us[i]], err)
+			return fmt.Errorf("node %s: %w", m.ids.at(us[i]), err)
 		}
 		return nil
 	})

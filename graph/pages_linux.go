@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unsafe"
 )
 
 // releaseTablePages tells the kernel that this process no longer needs
@@ -57,4 +58,24 @@ func (s *Store) releaseTablePages() {
 		}
 		syscall.Syscall(syscall.SYS_MADVISE, uintptr(start), uintptr(end-start), syscall.MADV_DONTNEED)
 	}
+}
+
+// detachPages replaces mapped pages, a page-aligned part of a mapping,
+// with anonymous copies of them, in place and at once: what points into
+// them reads the same bytes before and after, and the file they were
+// mapped from is no longer held. It reports whether it did.
+func detachPages(pages []byte) bool {
+	anon, err := syscall.Mmap(-1, 0, len(pages), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS)
+	if err != nil {
+		return false
+	}
+	copy(anon, pages)
+	const mremapMaymove, mremapFixed = 1, 2
+	_, _, errno := syscall.Syscall6(syscall.SYS_MREMAP, uintptr(unsafe.Pointer(&anon[0])), uintptr(len(anon)), uintptr(len(pages)),
+		mremapMaymove|mremapFixed, uintptr(unsafe.Pointer(&pages[0])), 0)
+	if errno != 0 {
+		syscall.Munmap(anon)
+		return false
+	}
+	return true // the copy moved over pages; the runtime's record of anon is left behind
 }

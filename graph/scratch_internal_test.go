@@ -135,12 +135,12 @@ func TestEdgeBetweenEitherSide(t *testing.T) {
 	want := func(u, w uint32, mask uint64, all bool) edgeKey {
 		for _, x := range m.out.of(u) {
 			if x.node == w && (all || mask&(1<<x.typ) != 0) {
-				return edgeKey{m.types[x.typ], m.ids[u], m.ids[w]}
+				return edgeKey{m.types[x.typ], m.ids.at(u), m.ids.at(w)}
 			}
 		}
 		for _, x := range m.in.of(u) {
 			if x.node == w && (all || mask&(1<<x.typ) != 0) {
-				return edgeKey{m.types[x.typ], m.ids[w], m.ids[u]}
+				return edgeKey{m.types[x.typ], m.ids.at(w), m.ids.at(u)}
 			}
 		}
 		return edgeKey{}

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -124,10 +125,10 @@ const (
 // encodeTopology writes m as described above, without the checksum.
 func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	le := binary.LittleEndian
-	renum := make([]uint32, len(m.ids))
+	renum := make([]uint32, m.ids.len())
 	live, idBytes, nameBytes, edges := uint32(0), uint64(0), uint64(0), 0
-	for i, id := range m.ids {
-		if id != "" {
+	for i := range renum {
+		if id := m.ids.at(uint32(i)); id != "" {
 			renum[i] = live
 			live++
 			idBytes += uint64(len(id))
@@ -148,8 +149,8 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	}
 	// each calls fn for every live node and writes the buffer as it fills.
 	each := func(fn func(i int)) error {
-		for i, id := range m.ids {
-			if id == "" {
+		for i := range m.ids.len() {
+			if m.ids.at(uint32(i)) == "" {
 				continue
 			}
 			fn(i)
@@ -184,8 +185,8 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 	end := uint32(0)
 	steps := []func(i int){
 		func(i int) { buf = append(buf, byte(m.kinds[i])) },
-		func(i int) { end += uint32(len(m.ids[i])); buf = le.AppendUint32(buf, end) },
-		func(i int) { buf = append(buf, m.ids[i]...) },
+		func(i int) { end += uint32(len(m.ids.at(uint32(i)))); buf = le.AppendUint32(buf, end) },
+		func(i int) { buf = append(buf, m.ids.at(uint32(i))...) },
 	}
 	for _, step := range steps {
 		if err := each(step); err != nil {
@@ -250,14 +251,31 @@ type topoFile struct {
 	gen     uint32
 	m       *mem
 	err     error
-	removed bool   // the file is gone, durably
-	release func() // unmaps the file m's lists live in; nil when nothing is mapped
+	removed bool // the file is gone, durably
+	// data is the mapping of the file, which m's lists, index, kinds and
+	// ids live in; nil when nothing is mapped. ids is the part that holds
+	// the id bytes.
+	data, ids []byte
 }
 
-// free releases what the file holds; m must not be used after.
+// free unmaps the file of a topology that was not used: m must not be
+// used after, and nothing read from it may be kept.
 func (f topoFile) free() {
-	if f.release != nil {
-		f.release()
+	if f.data != nil {
+		unmapKeeping(f.data, nil)
+	}
+}
+
+// release unmaps the file of a topology that was used, once m is no longer
+// read, except the pages of the id bytes: the ids handed out point into
+// them (see decodeIDs). Those are copied into anonymous memory at the same
+// addresses, which stays for as long as the process runs: about the size
+// of the ids, once per Open that used a snapshot. Where that cannot be
+// done the file's pages stay mapped, and the removed file's space on disk
+// stays taken until the process exits.
+func (f topoFile) release() {
+	if f.data != nil {
+		unmapKeeping(f.data, f.ids)
 	}
 }
 
@@ -304,19 +322,19 @@ func (p *pendingTopology) discard() {
 	}
 }
 
-// readTopologyFile maps and decodes the snapshot in dir. The lists of the
-// topology it returns live in the mapping, until release.
+// readTopologyFile maps and decodes the snapshot in dir. The topology it
+// returns lives in the mapping, until free or release.
 func readTopologyFile(dir string) topoFile {
-	data, unmap, err := mapFile(filepath.Join(dir, topoFileName))
+	data, err := mapFile(filepath.Join(dir, topoFileName))
 	if err != nil {
 		return topoFile{err: err}
 	}
 	f := decodeTopology(data)
 	if f.err != nil {
-		unmap()
+		unmapKeeping(data, nil)
 		return f
 	}
-	f.release = unmap
+	f.data = data
 	return f
 }
 
@@ -324,30 +342,54 @@ func readTopologyFile(dir string) topoFile {
 // writes copy the page they change and never reach the file, which stays
 // mapped after it is unlinked. Reading a big snapshot into a fresh buffer
 // instead costs a copy and a page fault per 4 KiB of it.
-func mapFile(path string) (data []byte, unmap func(), err error) {
+func mapFile(path string) (data []byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if fi.Size() == 0 || fi.Size() > math.MaxInt32 {
-		return nil, nil, fmt.Errorf("%w: a file of %d bytes", errStaleTopology, fi.Size())
+		return nil, fmt.Errorf("%w: a file of %d bytes", errStaleTopology, fi.Size())
 	}
 	// Populating a writable private mapping would copy every page at once;
 	// the pages are mapped read-only first and made writable after.
 	data, err = syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
 	if err != nil {
-		return nil, nil, fmt.Errorf("map %s: %w", path, err)
+		return nil, fmt.Errorf("map %s: %w", path, err)
 	}
 	if err := syscall.Mprotect(data, syscall.PROT_READ|syscall.PROT_WRITE); err != nil {
 		syscall.Munmap(data)
-		return nil, nil, fmt.Errorf("map %s: %w", path, err)
+		return nil, fmt.Errorf("map %s: %w", path, err)
 	}
-	return data, func() { syscall.Munmap(data) }, nil
+	return data, nil
+}
+
+// unmapKeeping unmaps data, a mapping made by mapFile, except the pages
+// that hold keep, a part of it (none when keep is empty), which it
+// detaches from the file if it can. Errors are ignored: the pages then
+// stay mapped.
+func unmapKeeping(data, keep []byte) {
+	if len(keep) == 0 {
+		syscall.Munmap(data)
+		return
+	}
+	page := os.Getpagesize()
+	round := func(n int) int { return (n + page - 1) &^ (page - 1) }
+	at := int(uintptr(unsafe.Pointer(unsafe.SliceData(keep))) - uintptr(unsafe.Pointer(unsafe.SliceData(data))))
+	all := unsafe.Slice(unsafe.SliceData(data), round(len(data))) // the mapping ends on a page boundary
+	lo, hi := at&^(page-1), round(at+len(keep))
+	detachPages(all[lo:hi])
+	// Raw calls: syscall.Munmap takes only a whole mapping.
+	if lo > 0 {
+		syscall.Syscall(syscall.SYS_MUNMAP, uintptr(unsafe.Pointer(&all[0])), uintptr(lo), 0)
+	}
+	if hi < len(all) {
+		syscall.Syscall(syscall.SYS_MUNMAP, uintptr(unsafe.Pointer(&all[hi])), uintptr(len(all)-hi), 0)
+	}
 }
 
 // match returns the snapshot's topology if it describes the database at
@@ -457,13 +499,16 @@ func decodeTopology(data []byte) topoFile {
 			m.byType[m.types[t]] = c
 		}
 	}
-	f.m = m
+	f.m, f.ids = m, ids
 	return f
 }
 
 // decodeIDs fills m.ids, m.kinds and m.byKind, and m.index with the
-// table saved under key, used where it is (like viewLists' lists). The
-// ids are substrings of one string holding all their bytes.
+// table saved under key, all used where they are, like viewLists' lists.
+// Ids leave the store as they are, pointing into the mapping: Close
+// leaves the pages of the id bytes mapped (topoFile.release). Copying
+// them instead cost a tenth of the time to open a 1M-edge store, most of
+// it faulting in fresh pages.
 func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) error {
 	n := len(kinds)
 	if !nativeLayout() {
@@ -477,26 +522,25 @@ func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) er
 	if m.index, err = loadIDIndex(key, slots, n); err != nil {
 		return err
 	}
-	all := string(blob)
-	m.ids = make([]string, n)
-	m.kinds = make([]Kind, n)
 	start := uint32(0)
 	for i := range n {
 		end := binary.LittleEndian.Uint32(ends[4*i:])
-		if end < start || end > uint32(len(all)) {
+		if end < start || end > uint32(len(blob)) {
 			return fmt.Errorf("id %d: bad end offset", i)
 		}
-		id, k := all[start:end], Kind(kinds[i])
+		id, k := unsafe.String(unsafe.SliceData(blob[start:]), end-start), Kind(kinds[i])
 		if !isIDOf(id, k) {
 			return fmt.Errorf("id %d: %q is not an id of kind %d", i, id, k)
 		}
-		m.ids[i], m.kinds[i] = id, k
 		m.byKind[k]++
 		start = end
 	}
-	if start != uint32(len(all)) {
+	if start != uint32(len(blob)) {
 		return errors.New("id bytes left over")
 	}
+	// Clipped: an append must not run into what follows in the file.
+	m.ids = idTable{packed: unsafe.String(unsafe.SliceData(blob), len(blob)), ends: slices.Clip(ends)}
+	m.kinds = unsafe.Slice((*Kind)(unsafe.SliceData(kinds)), n)
 	return nil
 }
 

@@ -53,16 +53,17 @@ func encodeFile(t testing.TB, m *mem) []byte {
 
 // edgesOf lists m's edges by id, sorted, and its nodes with their kinds.
 func edgesOf(m *mem) (edges, nodes []string) {
-	for u, id := range m.ids {
+	for u := range m.ids.len() {
+		id := m.ids.at(uint32(u))
 		if id == "" {
 			continue
 		}
 		nodes = append(nodes, fmt.Sprintf("%s %d", id, m.kinds[u]))
 		for _, a := range m.out.of(uint32(u)) {
-			edges = append(edges, "out "+EdgeID(m.types[a.typ], id, m.ids[a.node]))
+			edges = append(edges, "out "+EdgeID(m.types[a.typ], id, m.ids.at(a.node)))
 		}
 		for _, a := range m.in.of(uint32(u)) {
-			edges = append(edges, "in "+EdgeID(m.types[a.typ], m.ids[a.node], id))
+			edges = append(edges, "in "+EdgeID(m.types[a.typ], m.ids.at(a.node), id))
 		}
 	}
 	slices.Sort(nodes)
@@ -74,7 +75,7 @@ func edgesOf(m *mem) (edges, nodes []string) {
 func checkMem(t *testing.T, m *mem) {
 	t.Helper()
 	live := 0
-	for i, id := range m.ids {
+	for i, id := range m.ids.all() {
 		if id == "" {
 			continue
 		}
@@ -87,7 +88,7 @@ func checkMem(t *testing.T, m *mem) {
 		}
 		for _, l := range [][]adj{m.out.of(uint32(i)), m.in.of(uint32(i))} {
 			for _, a := range l {
-				if int(a.node) >= len(m.ids) || m.ids[a.node] == "" || int(a.typ) >= len(m.types) {
+				if int(a.node) >= m.ids.len() || m.ids.at(a.node) == "" || int(a.typ) >= len(m.types) {
 					t.Fatalf("list of %q holds %+v", id, a)
 				}
 			}
@@ -112,12 +113,12 @@ func TestTopologyCodecRoundTrip(t *testing.T) {
 	}
 	got := f.m
 	checkMem(t, got)
-	for i, id := range m.ids {
+	for i, id := range m.ids.all() {
 		if id == "" {
 			continue
 		}
-		if j, ok := got.lookup(id); !ok || got.names.raw(j) != m.names.raw(uint32(i)) {
-			t.Fatalf("%s: not decoded with its name %q", id, m.names.raw(uint32(i)))
+		if j, ok := got.lookup(id); !ok || got.names.raw(j) != m.names.raw(i) {
+			t.Fatalf("%s: not decoded with its name %q", id, m.names.raw(i))
 		}
 	}
 	we, wn := edgesOf(m)
@@ -194,13 +195,13 @@ func TestTopologyDamage(t *testing.T) {
 // without harm: what a lookup finds is the id asked for.
 func checkMemStructure(t *testing.T, m *mem) {
 	t.Helper()
-	for i, id := range m.ids {
-		if j, ok := m.lookup(id); ok && m.ids[j] != id || !isIDOf(id, m.kinds[i]) {
+	for i, id := range m.ids.all() {
+		if j, ok := m.lookup(id); ok && m.ids.at(j) != id || !isIDOf(id, m.kinds[i]) {
 			t.Fatalf("id %q at %d: lookup %d %v", id, i, j, ok)
 		}
 		for _, l := range [][]adj{m.out.of(uint32(i)), m.in.of(uint32(i))} {
 			for _, a := range l {
-				if int(a.node) >= len(m.ids) || int(a.typ) >= len(m.types) {
+				if int(a.node) >= m.ids.len() || int(a.typ) >= len(m.types) {
 					t.Fatalf("list of %q holds %+v", id, a)
 				}
 			}

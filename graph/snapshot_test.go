@@ -174,3 +174,46 @@ func TestClosedSnapshotStore(t *testing.T) {
 		t.Fatalf("path on a closed store: %v, want ErrClosed", err)
 	}
 }
+
+// TestIDsOutliveClose: ids read from a store opened from its snapshot
+// point into the snapshot's mapping; once the store is closed they still
+// read the same, and the removed snapshot file is no longer mapped.
+func TestIDsOutliveClose(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var log bytes.Buffer
+	s := openLogged(t, dir, &log)
+	mustApply(t, s, fixture())
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openLogged(t, dir, &log)
+	if !snapshotUsed(&log) {
+		t.Fatalf("the store did not open from its snapshot:\n%s", log.String())
+	}
+	hood, err := s.Neighborhood(ctx, "person/jd-vance", graph.NeighborhoodOptions{Depth: 2, Limit: 100, NodeKeysOnly: true, EdgeKeysOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, n := range hood.Nodes {
+		ids = append(ids, n.ID)
+	}
+	want := strings.Join(ids, " ") // copied while the store is open
+	if len(ids) < 5 {
+		t.Fatalf("the neighbourhood holds %v", ids)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ids, " "); got != want {
+		t.Fatalf("ids after Close: %q, want %q", got, want)
+	}
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Skipf("no /proc/self/maps to check the mappings: %v", err)
+	}
+	if strings.Contains(string(maps), filepath.Join(dir, "stancegraph.topology")) {
+		t.Fatalf("the snapshot is still mapped after Close:\n%s", maps)
+	}
+}

@@ -107,7 +107,7 @@ func (v *view) stanceCandidates(q StanceQuery) ([]string, error) {
 			}
 			for _, a := range m.in.of(i) {
 				if a.typ == ti && m.kinds[a.node] == KindStance {
-					out = append(out, m.ids[a.node])
+					out = append(out, m.ids.at(a.node))
 				}
 			}
 		}
@@ -180,7 +180,7 @@ func (v *view) stanceCandidates(q StanceQuery) ([]string, error) {
 		var all []string
 		for i, k := range m.kinds {
 			if k == KindStance {
-				all = append(all, m.ids[i])
+				all = append(all, m.ids.at(uint32(i)))
 			}
 		}
 		slices.Sort(all)
@@ -256,7 +256,7 @@ func (m *mem) withSubtopics(topics []string) []string {
 			if a.typ == ti && !seen[a.node] {
 				seen[a.node] = true
 				stack = append(stack, a.node)
-				out = append(out, m.ids[a.node])
+				out = append(out, m.ids.at(a.node))
 			}
 		}
 	}
@@ -301,7 +301,7 @@ func (v *view) backedBy(n *Node, doc string) bool {
 		return false
 	}
 	for _, a := range m.out.of(i) {
-		if a.typ == ti && m.ids[a.node] == doc {
+		if a.typ == ti && m.ids.at(a.node) == doc {
 			return true
 		}
 	}
@@ -320,7 +320,7 @@ func (v *view) supersededBy(id string, asOf Date) (bool, error) {
 		if a.typ != ti {
 			continue
 		}
-		later, err := v.node(m.ids[a.node])
+		later, err := v.node(m.ids.at(a.node))
 		if err != nil {
 			return false, err
 		}
@@ -361,7 +361,7 @@ func (s *Store) Alignment(ctx context.Context, topic string, actors []string) ([
 			}
 			for _, a := range m.out.of(i) {
 				if a.typ == held {
-					byHolder[m.ids[a.node]] = append(byHolder[m.ids[a.node]], n)
+					byHolder[m.ids.at(a.node)] = append(byHolder[m.ids.at(a.node)], n)
 				}
 			}
 		}

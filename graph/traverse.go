@@ -48,7 +48,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		// the cache. The walk unmarks them when it ends.
 		sc := scratchPool.Get().(*bfsScratch)
 		defer scratchPool.Put(sc)
-		sc.reset(len(m.ids))
+		sc.reset(m.ids.len())
 		seen := sc.seen
 		sc.mark(root)
 		order := []uint32{root}
@@ -91,7 +91,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, o NeighborhoodOptio
 		for _, u := range order {
 			for _, a := range m.out.of(u) {
 				if seen(a.node) && follow(a) {
-					keys = append(keys, edgeKey{m.types[a.typ], m.ids[u], m.ids[a.node]})
+					keys = append(keys, edgeKey{m.types[a.typ], m.ids.at(u), m.ids.at(a.node)})
 				}
 			}
 		}
@@ -182,7 +182,7 @@ func (b *bfsScratch) unsee(us []uint32) {
 func (m *mem) nodeKeys(us []uint32) []Node {
 	out := make([]Node, len(us))
 	for i, u := range us {
-		out[i] = Node{ID: m.ids[u], Kind: m.kinds[u], Name: m.names.raw(u)}
+		out[i] = Node{ID: m.ids.at(u), Kind: m.kinds[u], Name: m.names.raw(u)}
 	}
 	m.names.own(out)
 	return out
@@ -243,7 +243,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 		p.Edges = make([]Edge, len(walk)-1)
 		for i, u := range walk {
 			if !o.NodeKeysOnly {
-				n, err := v.node(m.ids[u])
+				n, err := v.node(m.ids.at(u))
 				if err != nil {
 					return err
 				}
@@ -272,7 +272,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, o PathOptions
 // Each round expands, a whole level at a time, the side whose frontier has
 // fewer edges to follow, so a hub on one side is expanded last.
 func (m *mem) bidiBFS(ctx context.Context, sc *bfsScratch, a, b uint32, maxDepth int, mask uint64, all bool) []uint32 {
-	sc.reset(len(m.ids))
+	sc.reset(m.ids.len())
 	marks, nodes, from := sc.marks, &sc.nodes, &sc.from
 	defer func() { sc.unsee(nodes[1]); sc.unsee(nodes[2]) }()
 	nodes[1], from[1] = append(nodes[1], a), append(from[1], 0)
@@ -411,12 +411,12 @@ func (m *mem) edgeBetween(u, w uint32, mask uint64, all bool) edgeKey {
 	}
 	for _, x := range toW {
 		if x.node == far && (all || mask&(1<<x.typ) != 0) {
-			return edgeKey{m.types[x.typ], m.ids[u], m.ids[w]}
+			return edgeKey{m.types[x.typ], m.ids.at(u), m.ids.at(w)}
 		}
 	}
 	for _, x := range fromW {
 		if x.node == far && (all || mask&(1<<x.typ) != 0) {
-			return edgeKey{m.types[x.typ], m.ids[w], m.ids[u]}
+			return edgeKey{m.types[x.typ], m.ids.at(w), m.ids.at(u)}
 		}
 	}
 	return edgeKey{}
