@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"encoding/binary"
 	"iter"
 	"strings"
 )
@@ -13,13 +12,10 @@ import (
 // Ids added since (a commit's new nodes) are appended to more. A deleted
 // node's slot reads as "".
 type idTable struct {
-	packed string // the ids of nodes 0..packedLen()-1, one after another
-	// ends holds a little-endian u32 per packed node: where its id ends in
-	// packed. A snapshot's ends are used where the file is mapped, which
-	// need not be aligned for a []uint32.
-	ends []byte
-	more []string // the ids of nodes packedLen().., in order
-	dead []uint64 // bit u set: node u was deleted; nil until one is
+	packed string   // the ids of nodes 0..len(ends)-1, one after another
+	ends   []uint32 // ends[u] is where node u's id ends in packed
+	more   []string // the ids of nodes len(ends).., in order
+	dead   []uint64 // bit u set: node u was deleted; nil until one is
 }
 
 // packIDs packs ids, whose lengths add up to less than 4 GiB, into a
@@ -31,33 +27,30 @@ func packIDs(ids []string) idTable {
 	}
 	var b strings.Builder
 	b.Grow(size)
-	ends := make([]byte, 0, 4*len(ids))
-	for _, id := range ids {
+	ends := make([]uint32, len(ids))
+	for i, id := range ids {
 		b.WriteString(id)
-		ends = binary.LittleEndian.AppendUint32(ends, uint32(b.Len()))
+		ends[i] = uint32(b.Len())
 	}
 	return idTable{packed: b.String(), ends: ends}
 }
 
-// packedLen is the number of packed slots.
-func (t *idTable) packedLen() int { return len(t.ends) / 4 }
-
 // len is the number of slots, deleted ones included.
-func (t *idTable) len() int { return t.packedLen() + len(t.more) }
+func (t *idTable) len() int { return len(t.ends) + len(t.more) }
 
 // at returns node u's id, "" for a deleted node; u must be below len.
 func (t *idTable) at(u uint32) string {
 	if w := int(u >> 6); w < len(t.dead) && t.dead[w]&(1<<(u&63)) != 0 {
 		return ""
 	}
-	if n := t.packedLen(); int(u) >= n {
-		return t.more[int(u)-n]
+	if int(u) >= len(t.ends) {
+		return t.more[int(u)-len(t.ends)]
 	}
 	start := uint32(0)
 	if u > 0 {
-		start = binary.LittleEndian.Uint32(t.ends[4*u-4:])
+		start = t.ends[u-1]
 	}
-	return t.packed[start:binary.LittleEndian.Uint32(t.ends[4*u:])]
+	return t.packed[start:t.ends[u]]
 }
 
 // all yields every slot's index and id, "" for a deleted node.

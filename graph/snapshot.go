@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -29,7 +28,7 @@ import (
 
 const (
 	topoFileName = "stancegraph.topology"
-	topoMagic    = "SGTOPO07"
+	topoMagic    = "SGTOPO08"
 )
 
 // writeTopology writes the snapshot of the topology; the caller holds wmu
@@ -98,8 +97,9 @@ func removeTopology(dir string) error {
 //	nodes n u32, types u32, edges e u32, id bytes u64, text docs u64, text length u64,
 //	id index key 2 u64, id index slots s u32, name bytes u64
 //	types:   each a u8 length and the name
-//	kinds:   n bytes
+//	padding: zero bytes up to a multiple of 8 from the start of the file
 //	id ends: n u32, the end of each id in the id bytes (one starts where the last ends)
+//	kinds:   n bytes
 //	ids:     the id bytes
 //	padding: zero bytes up to a multiple of 8 from the start of the file
 //	id index: s u64, the idIndex table
@@ -109,10 +109,10 @@ func removeTopology(dir string) error {
 //	name ends: n u32, the end of each node's name in the name bytes
 //	names:   the name bytes
 //
-// The index, spans, entries and names are their in-memory layout on a
-// little-endian machine, so that Open uses them where the file is mapped
-// instead of building or copying them (loadIDIndex, viewLists,
-// viewNames). Deleted
+// The ids, kinds, index, spans, entries and names are their in-memory
+// layout on a little-endian machine, so that Open uses them where the file
+// is mapped instead of building or copying them (decodeIDs, loadIDIndex,
+// viewLists, viewNames). Deleted
 // slots are left out: live nodes are renumbered densely, in the index too.
 const topoHeaderLen = len(topoMagic) + 8 + 4 + 3*4 + 3*8 + 2*8 + 4 + 8
 
@@ -182,10 +182,11 @@ func encodeTopology(w *bufio.Writer, m *mem, seq uint64, gen uint32) error {
 		buf = append(buf, byte(len(t)))
 		buf = append(buf, t...)
 	}
+	buf = append(buf, make([]byte, padTo8(uint64(written+len(buf))))...)
 	end := uint32(0)
 	steps := []func(i int){
-		func(i int) { buf = append(buf, byte(m.kinds[i])) },
 		func(i int) { end += uint32(len(m.ids.at(uint32(i)))); buf = le.AppendUint32(buf, end) },
+		func(i int) { buf = append(buf, byte(m.kinds[i])) },
 		func(i int) { buf = append(buf, m.ids.at(uint32(i))...) },
 	}
 	for _, step := range steps {
@@ -450,9 +451,10 @@ func decodeTopology(data []byte) topoFile {
 		body = body[1+len(t):]
 	}
 	// n, e < 2^32 and idBytes and nameBytes are checked first: no overflow.
-	kindsAt := uint64(len(data) - 4 - len(body)) // file offset of the kinds
-	pad := padTo8(kindsAt + 5*n + idBytes)
-	if idBytes > uint64(len(body)) || uint64(len(body)) != n*(1+4)+idBytes+pad+slots*8+n*spanBytes*2+e*adjBytes*2+n*4+nameBytes {
+	typesEnd := uint64(len(data) - 4 - len(body)) // file offset after the types
+	pad0 := padTo8(typesEnd)
+	pad := padTo8(typesEnd + pad0 + 5*n + idBytes)
+	if idBytes > uint64(len(body)) || uint64(len(body)) != pad0+n*(4+1)+idBytes+pad+slots*8+n*spanBytes*2+e*adjBytes*2+n*4+nameBytes {
 		return bad("%d bytes for %d nodes, %d id bytes, %d name bytes and %d edges", len(body), n, idBytes, nameBytes, e)
 	}
 	cut := func(size uint64) []byte {
@@ -460,7 +462,8 @@ func decodeTopology(data []byte) topoFile {
 		body = body[size:]
 		return b
 	}
-	kinds, idEnds, ids := cut(n), cut(4*n), cut(idBytes)
+	cut(pad0)
+	idEnds, kinds, ids := cut(4*n), cut(n), cut(idBytes)
 	cut(pad)
 	index := cut(slots * 8)
 	outSpans, inSpans := cut(n*spanBytes), cut(n*spanBytes)
@@ -509,22 +512,22 @@ func decodeTopology(data []byte) topoFile {
 // leaves the pages of the id bytes mapped (topoFile.release). Copying
 // them instead cost a tenth of the time to open a 1M-edge store, most of
 // it faulting in fresh pages.
-func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) error {
+func decodeIDs(m *mem, kinds, endData, blob []byte, key [2]uint64, index []byte) error {
 	n := len(kinds)
 	if !nativeLayout() {
-		return errors.New("the id index is laid out for a little-endian machine")
+		return errors.New("the ids are laid out for a little-endian machine")
 	}
-	slots, ok := castSlice[uint64](index, 8)
-	if !ok {
-		return errors.New("the id index is not aligned in memory")
+	slots, okS := castSlice[uint64](index, 8)
+	ends, okE := castSlice[uint32](endData, 4)
+	if !okS || !okE || len(ends) != n {
+		return errors.New("the id ends and index are not aligned in memory")
 	}
 	var err error
 	if m.index, err = loadIDIndex(key, slots, n); err != nil {
 		return err
 	}
 	start := uint32(0)
-	for i := range n {
-		end := binary.LittleEndian.Uint32(ends[4*i:])
+	for i, end := range ends {
 		if end < start || end > uint32(len(blob)) {
 			return fmt.Errorf("id %d: bad end offset", i)
 		}
@@ -538,8 +541,7 @@ func decodeIDs(m *mem, kinds, ends, blob []byte, key [2]uint64, index []byte) er
 	if start != uint32(len(blob)) {
 		return errors.New("id bytes left over")
 	}
-	// Clipped: an append must not run into what follows in the file.
-	m.ids = idTable{packed: unsafe.String(unsafe.SliceData(blob), len(blob)), ends: slices.Clip(ends)}
+	m.ids = idTable{packed: unsafe.String(unsafe.SliceData(blob), len(blob)), ends: ends}
 	m.kinds = unsafe.Slice((*Kind)(unsafe.SliceData(kinds)), n)
 	return nil
 }
