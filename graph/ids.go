@@ -18,18 +18,18 @@ type idTable struct {
 	dead   []uint64 // bit u set: node u was deleted; nil until one is
 }
 
-// packIDs packs ids, whose lengths add up to less than 4 GiB, into a
-// table that owns its memory.
-func packIDs(ids []string) idTable {
+// packIDs packs the n ids id(0)..id(n-1), whose lengths add up to less
+// than 4 GiB, into a table that owns its memory.
+func packIDs(n int, id func(i int) string) idTable {
 	size := 0
-	for _, id := range ids {
-		size += len(id)
+	for i := range n {
+		size += len(id(i))
 	}
 	var b strings.Builder
 	b.Grow(size)
-	ends := make([]uint32, len(ids))
-	for i, id := range ids {
-		b.WriteString(id)
+	ends := make([]uint32, n)
+	for i := range n {
+		b.WriteString(id(i))
 		ends[i] = uint32(b.Len())
 	}
 	return idTable{packed: b.String(), ends: ends}

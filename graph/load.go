@@ -124,13 +124,13 @@ func newLoadPlan(nodes []*Node) (*loadPlan, error) {
 	m := newMem()
 	m.kinds = make([]Kind, 0, len(nodes))
 	m.out.spans, m.in.spans = make([]span, 0, len(nodes)), make([]span, 0, len(nodes))
-	ids, names := make([]string, len(nodes)), make([]string, len(nodes))
+	names := make([]string, len(nodes))
 	for i, n := range nodes {
 		k, _ := KindOf(n.ID)
 		m.countNode(k)
-		ids[i], names[i] = n.ID, n.Name
+		names[i] = n.Name
 	}
-	m.ids = packIDs(ids)
+	m.ids = packIDs(len(nodes), func(i int) string { return nodes[i].ID })
 	m.names = packNames(names)
 	if err := m.reindex(); err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func TestIDIndex(t *testing.T) {
 	for i := range 3000 {
 		ids = append(ids, fmt.Sprintf("person/p%d", i))
 	}
-	tab := packIDs(ids)
+	tab := packIDs(len(ids), func(i int) string { return ids[i] })
 	x := newIDIndex(len(ids))
 	if dup, ok := x.fill(&tab); !ok {
 		t.Fatalf("fill found %q twice", dup)
@@ -78,7 +78,8 @@ func TestIDIndex(t *testing.T) {
 		}
 	}
 	check()
-	dups := packIDs(append(slices.Clone(ids[:10]), ids[3]))
+	twice := append(slices.Clone(ids[:10]), ids[3])
+	dups := packIDs(len(twice), func(i int) string { return twice[i] })
 	if _, ok := x.fill(&dups); ok {
 		t.Fatal("fill took a duplicate id")
 	}
@@ -254,7 +255,7 @@ func TestIDTable(t *testing.T) {
 	for i := range 200 {
 		want = append(want, fmt.Sprintf("person/p%d", i))
 	}
-	tab := packIDs(want)
+	tab := packIDs(len(want), func(i int) string { return want[i] })
 	for range 2000 {
 		switch i := r.IntN(len(want) + 20); {
 		case i >= len(want):
