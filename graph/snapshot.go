@@ -34,21 +34,30 @@ const (
 // writeTopology writes the snapshot of the topology; the caller holds wmu
 // and no writer can commit.
 func (s *Store) writeTopology(dir string) error {
-	path := filepath.Join(dir, topoFileName)
+	return writeFileAtomic(filepath.Join(dir, topoFileName), func(f *os.File) error {
+		crc := crc32.NewIEEE() // see topoSum
+		w := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
+		if err := encodeTopology(w, s.mem, s.seq, s.gen.id); err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		_, err := f.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
+		return err
+	})
+}
+
+// writeFileAtomic writes the file at path with write, into a temporary
+// file that is synced and renamed over path: a crash leaves the old file
+// or the new one, never part of it.
+func writeFileAtomic(path string, write func(f *os.File) error) error {
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return err
 	}
-	crc := crc32.NewIEEE() // see topoSum
-	w := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
-	err = encodeTopology(w, s.mem, s.seq, s.gen.id)
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		_, err = f.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
-	}
+	err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}

@@ -45,8 +45,8 @@ func stampOf(info os.FileInfo) (tableStamp, bool) {
 }
 
 // writeTables records the table files in dir, which must be closed: a
-// line per table with its name and stamp, written to a temporary file and
-// renamed over the old record.
+// line per table with its name and stamp, replacing the old record at
+// once (writeFileAtomic).
 func writeTables(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -68,26 +68,10 @@ func writeTables(dir string) error {
 		}
 		fmt.Fprintf(&b, "%s %d %d %d %d\n", e.Name(), s.ino, s.size, s.ctimeSec, s.ctimeNsec)
 	}
-	path := filepath.Join(dir, tablesFileName)
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
+	return writeFileAtomic(filepath.Join(dir, tablesFileName), func(f *os.File) error {
+		_, err := f.WriteString(b.String())
 		return err
-	}
-	_, err = f.WriteString(b.String())
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	})
 }
 
 // readTables returns the recorded stamps by table file name; a missing or
